@@ -110,6 +110,10 @@ type Record struct {
 	// Flags raised while importing (unknown-staff, name-mismatch,
 	// unclassified-activity); reconciliation adds its own.
 	Flags []FlagCode
+
+	// Extra holds the values of the row's columns that name no known
+	// field, keyed by their header as written; nil when there are none.
+	Extra map[string]string
 }
 
 // Staff is one person of the roster.
