@@ -18,6 +18,8 @@ import (
 	gomysql "github.com/go-sql-driver/mysql"
 	"github.com/robfig/cron/v3"
 	"gopkg.in/yaml.v3"
+
+	"cehours/reconcile"
 )
 
 // ErrInvalid is the cause of every configuration error; callers map it to
@@ -374,6 +376,35 @@ func RedactDSN(dsn string) string {
 	}
 	cfg.Passwd = "***"
 	return cfg.FormatDSN()
+}
+
+// RuleSet loads the activity-type table the configuration names: the
+// file at Rules, or the built-in table when Rules is empty. Errors wrap
+// ErrInvalid.
+func (c Config) RuleSet() (*reconcile.RuleSet, error) {
+	var rs *reconcile.RuleSet
+	var err error
+	if c.Rules == "" {
+		rs, err = DefaultRules()
+	} else {
+		rs, err = LoadRules(c.Rules)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("config: rules: %w: %w", ErrInvalid, err)
+	}
+	return rs, nil
+}
+
+// Engine returns the reconciliation engine the configuration describes.
+func (c Config) Engine() (*reconcile.Engine, error) {
+	rs, err := c.RuleSet()
+	if err != nil {
+		return nil, err
+	}
+	return &reconcile.Engine{Rules: rs, Config: reconcile.Config{
+		AutoCreditOrganisers: c.AutoCreditOrganisers,
+		TitleSimilarity:      c.Match.TitleSimilarity,
+	}}, nil
 }
 
 // YAML renders c as YAML, for printing.

@@ -73,6 +73,12 @@ and mails HR, unit heads and staff what is missing before 31 August.
 		a.migrateCommand(),
 		a.configCommand(),
 		a.statusCommand(),
+		a.reconcileCommand(),
+		a.standingsCommand(),
+		a.ledgerCommand(),
+		a.discrepanciesCommand(),
+		a.resolveCommand(),
+		a.rulesCommand(),
 	} {
 		c.Long = longHelp(c)
 		root.AddCommand(c)

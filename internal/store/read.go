@@ -1,0 +1,190 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
+
+	"cehours/reconcile"
+)
+
+// standingRow is a row of the standings table.
+type standingRow struct {
+	StaffNo      string          `db:"staff_no"`
+	Year         int             `db:"year"`
+	UnitCode     string          `db:"unit_code"`
+	Name         string          `db:"name"`
+	Status       string          `db:"status"`
+	IfConfirmed  string          `db:"if_confirmed"`
+	Profile      string          `db:"profile"`
+	WholeYear    bool            `db:"whole_year"`
+	HoursA       reconcile.Hours `db:"hours_a"`
+	HoursB       reconcile.Hours `db:"hours_b"`
+	HoursC       reconcile.Hours `db:"hours_c"`
+	HoursTotal   reconcile.Hours `db:"hours_total"`
+	PendingA     reconcile.Hours `db:"pending_a"`
+	PendingB     reconcile.Hours `db:"pending_b"`
+	PendingC     reconcile.Hours `db:"pending_c"`
+	PendingTotal reconcile.Hours `db:"pending_total"`
+	Capped       reconcile.Hours `db:"capped"`
+	MissingTotal reconcile.Hours `db:"missing_total"`
+	MissingA     reconcile.Hours `db:"missing_a"`
+	MissingBC    reconcile.Hours `db:"missing_bc"`
+}
+
+func (r standingRow) standing() reconcile.Standing {
+	return reconcile.Standing{
+		StaffNo: r.StaffNo, Name: r.Name, UnitCode: r.UnitCode, Year: reconcile.Year(r.Year),
+		Status: reconcile.StandingStatus(r.Status), WholeYear: r.WholeYear,
+		Hours:       reconcile.CategoryHours{A: r.HoursA, B: r.HoursB, C: r.HoursC, Total: r.HoursTotal},
+		Pending:     reconcile.CategoryHours{A: r.PendingA, B: r.PendingB, C: r.PendingC, Total: r.PendingTotal},
+		Capped:      r.Capped,
+		Missing:     reconcile.Missing{Total: r.MissingTotal, A: r.MissingA, BC: r.MissingBC},
+		IfConfirmed: reconcile.StandingStatus(r.IfConfirmed), Profile: r.Profile,
+	}
+}
+
+const standingSelect = `SELECT staff_no, year, unit_code, name, status, if_confirmed, profile,
+	whole_year, hours_a, hours_b, hours_c, hours_total, pending_a, pending_b, pending_c,
+	pending_total, capped, missing_total, missing_a, missing_bc FROM standings`
+
+// Standings returns the standings of year y in staff-number order, of one
+// unit when unit is not empty.
+func Standings(ctx context.Context, q Queryer, y reconcile.Year, unit string) ([]reconcile.Standing, error) {
+	query := standingSelect + ` WHERE year = ? AND (? = '' OR unit_code = ?) ORDER BY staff_no`
+	var rows []standingRow
+	if err := sqlx.SelectContext(ctx, q, &rows, query, int(y), unit, unit); err != nil {
+		return nil, fmt.Errorf("select standings: %w", err)
+	}
+	out := make([]reconcile.Standing, len(rows))
+	for i, r := range rows {
+		out[i] = r.standing()
+	}
+	return out, nil
+}
+
+// PersonLedger returns one person's standing and ledger for year y; found
+// is false when the year has not been reconciled for that person.
+func PersonLedger(ctx context.Context, q Queryer, staffNo string, y reconcile.Year) (
+	st reconcile.Standing, lines []reconcile.LedgerLine, found bool, err error) {
+	var row struct {
+		standingRow
+		Ledger sql.NullString `db:"ledger"`
+	}
+	query := `SELECT staff_no, year, unit_code, name, status, if_confirmed, profile,
+		whole_year, hours_a, hours_b, hours_c, hours_total, pending_a, pending_b, pending_c,
+		pending_total, capped, missing_total, missing_a, missing_bc, ledger
+		FROM standings WHERE staff_no = ? AND year = ?`
+	err = sqlx.GetContext(ctx, q, &row, query, staffNo, int(y))
+	if err == sql.ErrNoRows {
+		return st, nil, false, nil
+	}
+	if err != nil {
+		return st, nil, false, fmt.Errorf("select ledger of %s: %w", staffNo, err)
+	}
+	if row.Ledger.Valid && row.Ledger.String != "" {
+		if err := json.Unmarshal([]byte(row.Ledger.String), &lines); err != nil {
+			return st, nil, false, fmt.Errorf("decode ledger of %s: %w", staffNo, err)
+		}
+	}
+	return row.standing(), lines, true, nil
+}
+
+// DiscrepancyFilter selects discrepancies; zero fields select all.
+type DiscrepancyFilter struct {
+	Year    reconcile.Year
+	Unit    string
+	StaffNo string
+	Status  string // open | resolved | "" for all
+}
+
+// Discrepancies returns the discrepancies the filter selects, with the
+// decision in force on each, ordered by unit, staff number, code and id.
+func Discrepancies(ctx context.Context, q Queryer, f DiscrepancyFilter) ([]reconcile.Discrepancy, error) {
+	const query = `SELECT id, code, severity, staff_no, unit_code, year, subject, message,
+		COALESCE(action, '') AS action, COALESCE(sources, '') AS sources, status, first_seen
+		FROM discrepancies
+		WHERE (? = 0 OR year = ?) AND (? = '' OR unit_code = ?)
+		  AND (? = '' OR staff_no = ?) AND (? = '' OR status = ?)
+		ORDER BY unit_code, staff_no, code, id`
+	var rows []struct {
+		ID        string         `db:"id"`
+		Code      string         `db:"code"`
+		Severity  string         `db:"severity"`
+		StaffNo   string         `db:"staff_no"`
+		UnitCode  string         `db:"unit_code"`
+		Year      int            `db:"year"`
+		Subject   string         `db:"subject"`
+		Message   string         `db:"message"`
+		Action    string         `db:"action"`
+		Sources   string         `db:"sources"`
+		Status    string         `db:"status"`
+		FirstSeen reconcile.Date `db:"first_seen"`
+	}
+	y := int(f.Year)
+	if err := sqlx.SelectContext(ctx, q, &rows, query, y, y, f.Unit, f.Unit,
+		f.StaffNo, f.StaffNo, f.Status, f.Status); err != nil {
+		return nil, fmt.Errorf("select discrepancies: %w", err)
+	}
+	out := make([]reconcile.Discrepancy, len(rows))
+	for i, r := range rows {
+		d := reconcile.Discrepancy{ID: r.ID, Code: reconcile.FlagCode(r.Code),
+			Severity: reconcile.Severity(r.Severity), StaffNo: r.StaffNo, UnitCode: r.UnitCode,
+			Year: reconcile.Year(r.Year), Subject: r.Subject, Message: r.Message, Action: r.Action,
+			Status: r.Status, FirstSeen: r.FirstSeen, Sources: []reconcile.SourceRef{}}
+		if r.Sources != "" {
+			if err := json.Unmarshal([]byte(r.Sources), &d.Sources); err != nil {
+				return nil, fmt.Errorf("decode sources of %s: %w", r.ID, err)
+			}
+		}
+		out[i] = d
+	}
+	if err := attachDecisions(ctx, q, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// attachDecisions fills in the decision in force on each discrepancy.
+func attachDecisions(ctx context.Context, q Queryer, ds []reconcile.Discrepancy) error {
+	idx := make(map[string]int, len(ds))
+	ids := make([]string, 0, len(ds))
+	for i, d := range ds {
+		idx[d.ID] = i
+		ids = append(ids, d.ID)
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		query, args, err := sqlx.In(`SELECT discrepancy_id, accepted, COALESCE(note, ''), decided_by
+			FROM resolutions WHERE discrepancy_id IN (?) ORDER BY decided_at, id`, ids[:n])
+		if err != nil {
+			return fmt.Errorf("select decisions: %w", err)
+		}
+		rows, err := q.QueryxContext(ctx, q.Rebind(query), args...)
+		if err != nil {
+			return fmt.Errorf("select decisions: %w", err)
+		}
+		for rows.Next() {
+			var id, note, by string
+			var accepted bool
+			if err := rows.Scan(&id, &accepted, &note, &by); err != nil {
+				rows.Close()
+				return fmt.Errorf("scan decision: %w", err)
+			}
+			d := &ds[idx[id]]
+			d.Resolution, d.Note, d.DecidedBy = "rejected", note, by
+			if accepted {
+				d.Resolution = "accepted"
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("select decisions: %w", err)
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
