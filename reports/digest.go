@@ -96,12 +96,13 @@ func digestSummary(b *book, y reconcile.Year, units []UnitSummary) error {
 // complianceChart adds a horizontal bar chart of the compliance rate of
 // the n units listed on the summary sheet, beside the table.
 func complianceChart(b *book, y reconcile.Year, n int) error {
-	one, zero := 1.0, 0.0
+	one, zero, vary := 1.0, 0.0, false
 	ref := func(col string) string {
 		return fmt.Sprintf("'%s'!$%s$2:$%s$%d", sheetSummary, col, col, n+1)
 	}
 	chart := &excelize.Chart{
-		Type: excelize.Bar,
+		Type:       excelize.Bar,
+		VaryColors: &vary,
 		Series: []excelize.ChartSeries{{
 			Name:       fmt.Sprintf("'%s'!$I$1", sheetSummary),
 			Categories: ref("B"),

@@ -6,35 +6,12 @@ import (
 	"cehours/reconcile"
 )
 
-// flagLabels names each flag code for people. A code missing here is shown
-// as the code itself, so a new flag never disappears from a report.
-var flagLabels = map[reconcile.FlagCode]string{
-	reconcile.FlagNoAttendance:         "无签到记录",
-	reconcile.FlagUnclaimedAttendance:  "有签到未申报",
-	reconcile.FlagDuplicate:            "重复申报",
-	reconcile.FlagOverclaimed:          "申报学时超过标准",
-	reconcile.FlagHoursMismatch:        "各来源学时不一致",
-	reconcile.FlagCategoryNotAllowed:   "科目类型不符",
-	reconcile.FlagCapped:               "超过年度上限",
-	reconcile.FlagCrossYear:            "跨学年",
-	reconcile.FlagDateOutOfYear:        "日期不在学年内",
-	reconcile.FlagFutureDate:           "日期晚于今天",
-	reconcile.FlagUnknownStaff:         "工号不在花名册",
-	reconcile.FlagNameMismatch:         "姓名与工号不符",
-	reconcile.FlagAmbiguousName:        "姓名重名无法确定",
-	reconcile.FlagUnitRejected:         "审核不通过",
-	reconcile.FlagUnitTotalMismatch:    "单位汇总与核算不一致",
-	reconcile.FlagUnclassifiedActivity: "无法识别项目类型",
-	reconcile.FlagSharedEvidence:       "证明材料被多人使用",
-	reconcile.FlagOverlapping:          "活动时间冲突",
-	reconcile.FlagShortStudy:           "脱产进修不足3个月",
-}
-
-// FlagLabel returns the Chinese name of a flag code, or the code itself
-// when it has none.
+// FlagLabel returns the short Chinese name of a flag code from the
+// domain's flag catalog, or the code itself when the catalog lacks it, so
+// that a new flag never disappears from a report.
 func FlagLabel(c reconcile.FlagCode) string {
-	if s, ok := flagLabels[c]; ok {
-		return s
+	if info, ok := reconcile.FlagInfoOf(c); ok && info.Name != "" {
+		return info.Name
 	}
 	return string(c)
 }
@@ -118,29 +95,10 @@ func RoleLabel(r reconcile.Role) string {
 	return string(r)
 }
 
-// KindLabel returns the Chinese name of a source kind.
-func KindLabel(k reconcile.SourceKind) string {
-	switch k {
-	case reconcile.KindRoster:
-		return "花名册"
-	case reconcile.KindUnits:
-		return "单位名单"
-	case reconcile.KindAttendance:
-		return "签到表"
-	case reconcile.KindUnitSheet:
-		return "单位统计表"
-	case reconcile.KindClaims:
-		return "个人申报"
-	case reconcile.KindResolutions:
-		return "处理意见"
-	}
-	return string(k)
-}
-
 // sourceText cites a source row the way a secretary finds it:
 // "单位统计表 a.xlsx 第 12 行（Sheet1）".
 func sourceText(r reconcile.SourceRef) string {
-	s := KindLabel(r.Kind) + " " + r.File
+	s := reconcile.KindName(r.Kind) + " " + r.File
 	if r.Row > 0 {
 		s += fmt.Sprintf(" 第 %d 行", r.Row)
 	}

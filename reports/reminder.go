@@ -140,7 +140,8 @@ func reminderLines(v *reminderView, lines []LedgerLine) {
 			Pending: l.Pending.String(), Rule: l.Rule, Note: joinNotes(l.CapNote, l.Decision),
 			Status: StatusLabel(l.Status),
 		}
-		row.Why, row.Action = flagTexts(l.Flags)
+		refused := !l.Status.Counts() && l.Status != reconcile.StatusPending
+		row.Why, row.Action = flagTexts(l.Flags, refused)
 		switch {
 		case l.Status.Counts():
 			v.Credited = append(v.Credited, row)
@@ -153,17 +154,21 @@ func reminderLines(v *reminderView, lines []LedgerLine) {
 			}
 			v.Pending = append(v.Pending, row)
 		default:
+			if row.Why == "" {
+				row.Why = "未获审核通过"
+			}
 			v.NotCredited = append(v.NotCredited, row)
 		}
 	}
 }
 
 // flagTexts joins the messages and the actions of the warning and error
-// flags of a line; info flags explain and ask nothing.
-func flagTexts(flags []reconcile.Flag) (why, action string) {
+// flags of a line, and of its info flags too when withInfo is set (a
+// refused line's info flag is why it was refused).
+func flagTexts(flags []reconcile.Flag, withInfo bool) (why, action string) {
 	var ws, as []string
 	for _, f := range flags {
-		if f.Severity == reconcile.SevInfo {
+		if f.Severity == reconcile.SevInfo && !withInfo {
 			continue
 		}
 		if f.Message != "" && !slices.Contains(ws, f.Message) {

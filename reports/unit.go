@@ -123,7 +123,7 @@ func countUnit(r UnitReport) unitCounts {
 		default:
 			c.Infos++
 		}
-		if d.Status != "resolved" {
+		if d.Status != reconcile.DiscrepancyResolved {
 			c.Open++
 		}
 	}
@@ -189,9 +189,9 @@ func unitGuide(b *book, r UnitReport) error {
 // decisionText shows a decision already recorded, in the drop-down's words.
 func decisionText(d reconcile.Discrepancy) string {
 	switch d.Resolution {
-	case "accepted":
+	case reconcile.ResolutionAccepted:
 		return DecisionAccept
-	case "rejected":
+	case reconcile.ResolutionRejected:
 		return DecisionReject
 	}
 	return ""
@@ -220,7 +220,7 @@ func unitDiscrepancies(b *book, lines []DiscrepancyLine) error {
 			src = sourceText(d.Sources[0])
 		}
 		status := "未处理"
-		if d.Status == "resolved" {
+		if d.Status == reconcile.DiscrepancyResolved {
 			status = "已处理"
 		}
 		if err := w.line(b.s(d.ID), b.s(d.StaffNo), b.s(d.Name), b.s(FlagLabel(d.Code)),
@@ -390,7 +390,7 @@ func newUnitView(r UnitReport) unitView {
 	}
 	var open []CodeCount
 	for _, d := range r.Discrepancies {
-		if d.Status != "resolved" {
+		if d.Status != reconcile.DiscrepancyResolved {
 			open = append(open, CodeCount{Code: d.Code, Open: 1})
 		}
 	}
