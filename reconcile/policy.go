@@ -1,8 +1,10 @@
 package reconcile
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -32,7 +34,7 @@ import (
 func (rs *RuleSet) Evaluate(p Staff, y Year, occs []*Occurrence, today Date) Standing {
 	sorted := slices.Clone(occs)
 	slices.SortStableFunc(sorted, func(a, b *Occurrence) int {
-		if c := a.Start.Compare(b.Start); c != 0 {
+		if c := cmpDate(a.Start, b.Start); c != 0 {
 			return c
 		}
 		return strings.Compare(a.Key, b.Key)
@@ -108,10 +110,10 @@ func (rs *RuleSet) assess(o *Occurrence, y Year) (Category, *ActivityType) {
 	// The standard from the facts, or a reviewer's accepted hours.
 	c := compute(t, o, y)
 	o.Standard, o.Bonus, o.WholeYear = c.standard, c.bonus, c.wholeYear
-	o.Rule = fmt.Sprintf("类型%d %s：%s", t.No, t.Name, c.rule)
+	o.Rule = typeLabel(t) + "：" + c.rule
 	if o.Accepted > 0 {
 		o.Standard, o.Bonus = o.Accepted, 0
-		o.Rule += fmt.Sprintf("；审核认可%s学时，按认可学时计", o.Accepted)
+		o.Rule += "；审核认可" + hstr(o.Accepted) + "学时，按认可学时计"
 		if o.Decision != "" {
 			o.Rule += "（" + o.Decision + "）"
 		}
@@ -120,15 +122,15 @@ func (rs *RuleSet) assess(o *Occurrence, y Year) (Category, *ActivityType) {
 	// Flags on the record's own facts.
 	if c.shortStudy {
 		o.flag(FlagShortStudy, SevWarning,
-			fmt.Sprintf("类型%d %s要求%d个月及以上，本条仅%d个月，应属3个月以下短期进修、学习",
-				t.No, t.Name, t.ShortStudy, c.months),
+			"类型"+itoa(int64(t.No))+"要求进修、学习"+itoa(int64(t.ShortStudy))+
+				"个月及以上，本条仅"+itoa(int64(c.months))+"个月，应属3个月以下短期进修、学习",
 			"请核实进修时间，并将活动类型更正为类型21")
 	}
 	if o.Stated > 0 && o.Accepted == 0 && o.Status != StatusNotCredited &&
 		o.Stated > o.Standard+o.Bonus {
+		std := hstr(o.Standard + o.Bonus)
 		o.flag(FlagOverclaimed, SevWarning,
-			fmt.Sprintf("申报%s学时，超过计算标准%s学时，按%s学时计",
-				o.Stated, o.Standard+o.Bonus, o.Standard+o.Bonus),
+			"申报"+hstr(o.Stated)+"学时，超过计算标准"+std+"学时，按"+std+"学时计",
 			"请所在单位更正学时；如确应认定，请审核人认可")
 	}
 	return creditCategory(t, o), t
@@ -144,21 +146,21 @@ func creditCategory(t *ActivityType, o *Occurrence) Category {
 	case o.Category == "" && single:
 		return t.Categories[0]
 	case single:
+		only := t.Categories[0]
 		o.flag(FlagCategoryNotAllowed, SevWarning,
-			fmt.Sprintf("类型%d %s只能归入%s（%s），填写为%s，已按%s计",
-				t.No, t.Name, t.Categories[0], CategoryName(t.Categories[0]),
-				o.Category, t.Categories[0]),
+			typeLabel(t)+"只能归入"+string(only)+"（"+CategoryName(only)+"），填写为"+
+				string(o.Category)+"，已按"+string(only)+"计",
 			"请更正科目类型")
 		return t.Categories[0]
 	case o.Category == "":
 		o.flag(FlagCategoryNotAllowed, SevWarning,
-			fmt.Sprintf("类型%d %s未填写科目类型，学时只计入总学时，不计入A类或B+C类", t.No, t.Name),
+			typeLabel(t)+"未填写科目类型，学时只计入总学时，不计入A类或B+C类",
 			"请补填科目类型（A、B或C）")
 		return ""
 	}
 	o.flag(FlagCategoryNotAllowed, SevWarning,
-		fmt.Sprintf("类型%d %s不允许科目类型%s（可选%s），学时只计入总学时，不计入A类或B+C类",
-			t.No, t.Name, o.Category, joinCats(t.Categories)),
+		typeLabel(t)+"不允许科目类型"+string(o.Category)+"（可选"+joinCats(t.Categories)+
+			"），学时只计入总学时，不计入A类或B+C类",
 		"请更正科目类型")
 	return ""
 }
@@ -223,7 +225,7 @@ func (cs *capState) apply(t *ActivityType, o *Occurrence) Hours {
 		typeUsed = cs.take(t.No, "")
 		if left := max(0, limit-*typeUsed); left < amount {
 			amount = left
-			note = fmt.Sprintf("类型%d 每学年最高%s学时，已计满", t.No, limit)
+			note = "类型" + itoa(int64(t.No)) + " 每学年最高" + hstr(limit) + "学时，已计满"
 		}
 	}
 
@@ -236,7 +238,8 @@ func (cs *capState) apply(t *ActivityType, o *Occurrence) Hours {
 		roleUsed = cs.take(t.No, rc.Role)
 		if left := max(0, rc.Hours-*roleUsed); left < amount {
 			amount = left
-			note = fmt.Sprintf("类型%d %s每学年最高%s学时，已计满", t.No, RoleName(rc.Role), rc.Hours)
+			note = "类型" + itoa(int64(t.No)) + " " + RoleName(rc.Role) + "每学年最高" +
+				hstr(rc.Hours) + "学时，已计满"
 		}
 	}
 
@@ -248,7 +251,7 @@ func (cs *capState) apply(t *ActivityType, o *Occurrence) Hours {
 	}
 	if cut := o.Standard - amount; cut > 0 {
 		o.Capped = cut
-		o.CapNote = fmt.Sprintf("%s（本条计入%s学时，%s学时不计）", note, amount, cut)
+		o.CapNote = note + "（本条计入" + hstr(amount) + "学时，" + hstr(cut) + "学时不计）"
 		o.flag(FlagCapped, SevInfo, o.CapNote, "无需处理：该类活动本学年学时已达上限")
 	}
 	return amount
@@ -310,14 +313,15 @@ func compute(t *ActivityType, o *Occurrence, y Year) computed {
 	switch r.Shape {
 	case ShapePerSession, ShapePerCourse, ShapePerItem:
 		c.standard = r.Hours.Mul(count)
-		c.rule = fmt.Sprintf("%s学时/%s × %d%s", r.Hours, r.Shape.unitWord(), count, r.Shape.unitWord())
+		unit := r.Shape.unitWord()
+		c.rule = hstr(r.Hours) + "学时/" + unit + " × " + itoa(count) + unit
 	case ShapePerDay:
 		c = perDay(t, o)
 	case ShapePerMonth:
 		c = perMonth(t, o)
 	case ShapePerYear:
 		c.standard = r.Hours
-		c.rule = fmt.Sprintf("一学年计%s学时", r.Hours)
+		c.rule = "一学年计" + hstr(r.Hours) + "学时"
 	case ShapeLevel:
 		c = byLevel(t, o, count)
 	case ShapeQuestionAnswer:
@@ -327,10 +331,10 @@ func compute(t *ActivityType, o *Occurrence, y Year) computed {
 			break
 		}
 		c.standard = h.Mul(count)
-		c.rule = fmt.Sprintf("%s%s学时/次 × %d次", RoleName(o.Role), h, count)
+		c.rule = RoleName(o.Role) + hstr(h) + "学时/次 × " + itoa(count) + "次"
 	case ShapeShared:
 		c.standard = r.Hours.Mul(count)
-		c.rule = fmt.Sprintf("%s学时/门 × %d门", r.Hours, count)
+		c.rule = hstr(r.Hours) + "学时/门 × " + itoa(count) + "门"
 		if o.Share > 0 && o.Share != 10000 {
 			c.standard = c.standard.MulFrac(int64(o.Share), 10000)
 			c.rule += fmt.Sprintf(" × 分摊比例%s%%", Hours(o.Share))
@@ -341,24 +345,26 @@ func compute(t *ActivityType, o *Occurrence, y Year) computed {
 			c.rule = fmt.Sprintf("%s学年认定%s学时", y, h)
 		} else {
 			c.standard = o.Stated
-			c.rule = fmt.Sprintf("按审核认定学时%s学时", o.Stated)
+			c.rule = "按审核认定学时" + hstr(o.Stated) + "学时"
 		}
 	}
 
-	// Per-event limit, completion and the role bonus.
+	// Per-event limit, completion and the role bonus, in one string.
+	eventCap, whole, bonus := "", "", ""
 	if t.PerEventCap > 0 && c.standard > t.PerEventCap {
-		c.rule += fmt.Sprintf("，一次最高%s学时", t.PerEventCap)
+		eventCap = "，一次最高" + hstr(t.PerEventCap) + "学时"
 		c.standard = t.PerEventCap
 	}
-	c.rule += fmt.Sprintf(" = %s学时", c.standard)
 	if t.Completion != nil && t.Completion.MinMonths == 0 {
 		c.wholeYear = true
-		c.rule += "，视为完成该学年继续教育要求"
+		whole = "，视为完成该学年继续教育要求"
 	}
 	if b := t.BonusFor(o.Role); b > 0 {
 		c.bonus = b.Mul(count)
-		c.rule += fmt.Sprintf("；%s另计%s学时/次 × %d次 = %s学时", RoleName(o.Role), b, count, c.bonus)
+		bonus = "；" + RoleName(o.Role) + "另计" + hstr(b) + "学时/次 × " + itoa(count) +
+			"次 = " + hstr(c.bonus) + "学时"
 	}
+	c.rule = c.rule + eventCap + " = " + hstr(c.standard) + "学时" + whole + bonus
 	return c
 }
 
@@ -368,7 +374,7 @@ func perDay(t *ActivityType, o *Occurrence) computed {
 	var c computed
 	if p := t.ProgrammeFor(o.Title); p != nil {
 		c.standard = p.Hours
-		c.rule = fmt.Sprintf("%s计%s学时", p.Title, p.Hours)
+		c.rule = p.Title + "计" + hstr(p.Hours) + "学时"
 		return c
 	}
 	days := o.Days
@@ -379,7 +385,7 @@ func perDay(t *ActivityType, o *Occurrence) computed {
 		}
 	}
 	c.standard = t.Rule.Hours.Mul(int64(days))
-	c.rule = fmt.Sprintf("%s学时/天 × %d天", t.Rule.Hours, days)
+	c.rule = hstr(t.Rule.Hours) + "学时/天 × " + itoa(int64(days)) + "天"
 	return c
 }
 
@@ -389,7 +395,8 @@ func perMonth(t *ActivityType, o *Occurrence) computed {
 	var c computed
 	c.months = WholeMonths(o.Start, o.End)
 	c.standard = t.Rule.Hours.Mul(int64(c.months))
-	c.rule = fmt.Sprintf("%s学时/月 × %d个月（%s至%s）", t.Rule.Hours, c.months, o.Start, o.End)
+	c.rule = hstr(t.Rule.Hours) + "学时/月 × " + itoa(int64(c.months)) + "个月（" +
+		o.Start.String() + "至" + o.End.String() + "）"
 	if cp := t.Completion; cp != nil && cp.MinMonths > 0 && c.months >= cp.MinMonths {
 		c.standard, c.wholeYear = cp.Hours, true
 		c.rule = fmt.Sprintf("%d个月（%s至%s），%d个月及以上计%s学时并视为完成该学年继续教育要求",
@@ -410,7 +417,7 @@ func byLevel(t *ActivityType, o *Occurrence, count int64) computed {
 	}
 	h := t.Rule.LevelHours[lv]
 	c.standard = h.Mul(count)
-	c.rule = fmt.Sprintf("%s%s学时/项%s × %d项", LevelName(lv), h, note, count)
+	c.rule = LevelName(lv) + hstr(h) + "学时/项" + note + " × " + itoa(count) + "项"
 	return c
 }
 
@@ -441,4 +448,30 @@ func LevelName(l Level) string {
 		return "国家级"
 	}
 	return "未填写级别"
+}
+
+// typeLabel is how the ledger names a type: "类型1 各类培训、讲座、研讨、沙龙".
+func typeLabel(t *ActivityType) string { return "类型" + itoa(int64(t.No)) + " " + t.Name }
+
+// itoa formats n; small numbers cost no allocation.
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// hstr formats h like Hours.String, without fmt for whole hours, which
+// are most of them.
+func hstr(h Hours) string {
+	if h >= 0 && h%100 == 0 {
+		return itoa(int64(h / 100))
+	}
+	return h.String()
+}
+
+// cmpDate orders dates as Date.Compare does, without building times.
+func cmpDate(a, b Date) int {
+	if c := cmp.Compare(a.Y, b.Y); c != 0 {
+		return c
+	}
+	if c := cmp.Compare(a.M, b.M); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.D, b.D)
 }

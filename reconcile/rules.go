@@ -232,7 +232,7 @@ func NewRuleSet(types []*ActivityType, profiles []Profile) (*RuleSet, error) {
 func (rs *RuleSet) Type(no int, on Date) *ActivityType {
 	var found *ActivityType
 	for _, v := range rs.versions[no] {
-		if v.Effective.IsZero() || !v.Effective.After(on) {
+		if v.Effective.IsZero() || cmpDate(v.Effective, on) <= 0 {
 			found = v
 		}
 	}
