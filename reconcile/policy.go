@@ -74,11 +74,8 @@ func (rs *RuleSet) Evaluate(p Staff, y Year, occs []*Occurrence, today Date) Sta
 
 	// The verdict, now and with every pending hour confirmed.
 	st.Status, st.Missing = judge(prof, st.Hours, st.WholeYear, y, today)
-	confirmed := st.Hours
-	confirmed.A += st.Pending.A
-	confirmed.B += st.Pending.B
-	confirmed.C += st.Pending.C
-	confirmed.Total += st.Pending.Total
+	confirmed := CategoryHours{A: st.Hours.A + st.Pending.A, B: st.Hours.B + st.Pending.B,
+		C: st.Hours.C + st.Pending.C, Total: st.Hours.Total + st.Pending.Total}
 	st.IfConfirmed, _ = judge(prof, confirmed, st.WholeYear || pendingWhole, y, today)
 	return st
 }
@@ -264,7 +261,8 @@ func (cs *capState) apply(t *ActivityType, o *Occurrence) Hours {
 // the profile's total × the elapsed share of the year's days (1 July to
 // today, both included) is at-risk; any other year not met is short. So a
 // person on pace but not yet done during the year is short: the hours are
-// not there yet, and at-risk marks those falling behind.
+// not there yet, and at-risk marks those falling behind. A year that has
+// not begun has no pace and is short.
 func judge(prof *Profile, h CategoryHours, whole bool, y Year, today Date) (StandingStatus, Missing) {
 	if prof == nil {
 		return StandingShort, Missing{}
@@ -307,9 +305,33 @@ type computed struct {
 // compute applies t's rule shape and per-event limits to o's facts.
 // Count 0 means 1; Days 0 means the dates, both ends included.
 func compute(t *ActivityType, o *Occurrence, y Year) computed {
+	count := int64(max(o.Count, 1))
+	c := shapeHours(t, o, y, count)
+
+	// Per-event limit, completion and the role bonus, in one string.
+	eventCap, whole, bonus := "", "", ""
+	if t.PerEventCap > 0 && c.standard > t.PerEventCap {
+		eventCap = "，一次最高" + hstr(t.PerEventCap) + "学时"
+		c.standard = t.PerEventCap
+	}
+	if t.Completion != nil && t.Completion.MinMonths == 0 {
+		c.wholeYear = true
+		whole = "，视为完成该学年继续教育要求"
+	}
+	if b := t.BonusFor(o.Role); b > 0 {
+		c.bonus = b.Mul(count)
+		bonus = "；" + RoleName(o.Role) + "另计" + hstr(b) + "学时/次 × " + itoa(count) +
+			"次 = " + hstr(c.bonus) + "学时"
+	}
+	c.rule = c.rule + eventCap + " = " + hstr(c.standard) + "学时" + whole + bonus
+	return c
+}
+
+// shapeHours is what o's facts earn under the shape of t's rule, before
+// the per-event cap and the bonus.
+func shapeHours(t *ActivityType, o *Occurrence, y Year, count int64) computed {
 	var c computed
 	r := t.Rule
-	count := int64(max(o.Count, 1))
 	switch r.Shape {
 	case ShapePerSession, ShapePerCourse, ShapePerItem:
 		c.standard = r.Hours.Mul(count)
@@ -348,23 +370,6 @@ func compute(t *ActivityType, o *Occurrence, y Year) computed {
 			c.rule = "按审核认定学时" + hstr(o.Stated) + "学时"
 		}
 	}
-
-	// Per-event limit, completion and the role bonus, in one string.
-	eventCap, whole, bonus := "", "", ""
-	if t.PerEventCap > 0 && c.standard > t.PerEventCap {
-		eventCap = "，一次最高" + hstr(t.PerEventCap) + "学时"
-		c.standard = t.PerEventCap
-	}
-	if t.Completion != nil && t.Completion.MinMonths == 0 {
-		c.wholeYear = true
-		whole = "，视为完成该学年继续教育要求"
-	}
-	if b := t.BonusFor(o.Role); b > 0 {
-		c.bonus = b.Mul(count)
-		bonus = "；" + RoleName(o.Role) + "另计" + hstr(b) + "学时/次 × " + itoa(count) +
-			"次 = " + hstr(c.bonus) + "学时"
-	}
-	c.rule = c.rule + eventCap + " = " + hstr(c.standard) + "学时" + whole + bonus
 	return c
 }
 
