@@ -117,8 +117,8 @@ func TestTypes(t *testing.T) {
 		{"2 year cap", []*reconcile.Occurrence{
 			occ(2, "2024-10-08", until("2024-10-12"))},
 			[]want{{hours: "20 0 16 4", flags: capped}}},
-		{"3 cap reached across records", []*reconcile.Occurrence{
-			occ(3, "2024-09-01", count(3)), occ(3, "2024-11-01", count(2))},
+		{"3 cap cuts the later record, whatever the keys", []*reconcile.Occurrence{
+			occ(3, "2024-09-01", count(3), key("z")), occ(3, "2024-11-01", count(2), key("a"))},
 			[]want{{hours: "12 0 12 0"}, {hours: "8 0 4 4", flags: capped}}},
 		{"4 lecturing teacher bonus", []*reconcile.Occurrence{
 			occ(4, "2024-09-01", role(reconcile.RoleSpeaker))},
