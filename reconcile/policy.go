@@ -32,12 +32,16 @@ import (
 // and is flagged category-not-allowed; on a type of a single category it
 // counts under that category.
 func (rs *RuleSet) Evaluate(p Staff, y Year, occs []*Occurrence, today Date) Standing {
-	sorted := slices.Clone(occs)
-	slices.SortStableFunc(sorted, func(a, b *Occurrence) int {
-		if c := cmpDate(a.Start, b.Start); c != 0 {
+	// One person's occurrences in date order, then key order.
+	items := make([]evalItem, len(occs))
+	for i, o := range occs {
+		items[i].o = o
+	}
+	slices.SortStableFunc(items, func(a, b evalItem) int {
+		if c := cmpDate(a.o.Start, b.o.Start); c != 0 {
 			return c
 		}
-		return strings.Compare(a.Key, b.Key)
+		return strings.Compare(a.o.Key, b.o.Key)
 	})
 	prof := rs.Profile(p, y)
 	st := Standing{StaffNo: p.No, Name: p.Name, UnitCode: p.UnitCode, Year: y}
@@ -46,28 +50,26 @@ func (rs *RuleSet) Evaluate(p Staff, y Year, occs []*Occurrence, today Date) Sta
 	}
 
 	// Each occurrence's standard from its own facts.
-	cats := make([]Category, len(sorted))
-	types := make([]*ActivityType, len(sorted))
-	for i, o := range sorted {
-		cats[i], types[i] = rs.assess(o, y)
+	for i := range items {
+		items[i].cat, items[i].t = rs.assess(items[i].o, y)
 	}
 
 	// Credited occurrences take the per-year caps first, pending ones
 	// then fill what is left.
 	var caps capState
 	pendingWhole := false
-	for i, o := range sorted {
-		if o.Status.Counts() && o.Standard+o.Bonus > 0 {
-			o.Credited = caps.apply(types[i], o) + o.Bonus
-			st.Hours.Add(cats[i], o.Credited)
+	for _, it := range items {
+		if o := it.o; o.Status.Counts() && o.Standard+o.Bonus > 0 {
+			o.Credited = caps.apply(it.t, o) + o.Bonus
+			st.Hours.Add(it.cat, o.Credited)
 			st.Capped += o.Capped
 			st.WholeYear = st.WholeYear || o.WholeYear
 		}
 	}
-	for i, o := range sorted {
-		if o.Status == StatusPending && o.Standard+o.Bonus > 0 {
-			o.Pending = caps.apply(types[i], o) + o.Bonus
-			st.Pending.Add(cats[i], o.Pending)
+	for _, it := range items {
+		if o := it.o; o.Status == StatusPending && o.Standard+o.Bonus > 0 {
+			o.Pending = caps.apply(it.t, o) + o.Bonus
+			st.Pending.Add(it.cat, o.Pending)
 			pendingWhole = pendingWhole || o.WholeYear
 		}
 	}
@@ -78,6 +80,14 @@ func (rs *RuleSet) Evaluate(p Staff, y Year, occs []*Occurrence, today Date) Sta
 		C: st.Hours.C + st.Pending.C, Total: st.Hours.Total + st.Pending.Total}
 	st.IfConfirmed, _ = judge(prof, confirmed, st.WholeYear || pendingWhole, y, today)
 	return st
+}
+
+// evalItem is one occurrence under evaluation with its type (nil when
+// unknown) and the category its hours count under.
+type evalItem struct {
+	o   *Occurrence
+	t   *ActivityType
+	cat Category
 }
 
 // ownFlags are the flag codes Evaluate raises and therefore replaces.
@@ -107,7 +117,7 @@ func (rs *RuleSet) assess(o *Occurrence, y Year) (Category, *ActivityType) {
 	// The standard from the facts, or a reviewer's accepted hours.
 	c := compute(t, o, y)
 	o.Standard, o.Bonus, o.WholeYear = c.standard, c.bonus, c.wholeYear
-	o.Rule = typeLabel(t) + "：" + c.rule
+	o.Rule = c.rule
 	if o.Accepted > 0 {
 		o.Standard, o.Bonus = o.Accepted, 0
 		o.Rule += "；审核认可" + hstr(o.Accepted) + "学时，按认可学时计"
@@ -297,12 +307,13 @@ type computed struct {
 	standard   Hours
 	bonus      Hours
 	wholeYear  bool
-	rule       string // how, in Chinese, without the type's name
+	rule       string // how, in Chinese, "类型1 …：4学时/次 × 2次 = 8学时"
 	months     int    // whole months, for per-month shapes
 	shortStudy bool
 }
 
-// compute applies t's rule shape and per-event limits to o's facts.
+// compute applies t's rule shape, per-event limit, whole-year completion
+// and bonus to o's facts, and says how in one string built at once.
 // Count 0 means 1; Days 0 means the dates, both ends included.
 func compute(t *ActivityType, o *Occurrence, y Year) computed {
 	count := int64(max(o.Count, 1))
@@ -323,7 +334,8 @@ func compute(t *ActivityType, o *Occurrence, y Year) computed {
 		bonus = "；" + RoleName(o.Role) + "另计" + hstr(b) + "学时/次 × " + itoa(count) +
 			"次 = " + hstr(c.bonus) + "学时"
 	}
-	c.rule = c.rule + eventCap + " = " + hstr(c.standard) + "学时" + whole + bonus
+	c.rule = "类型" + itoa(int64(t.No)) + " " + t.Name + "：" + c.rule + eventCap + " = " +
+		hstr(c.standard) + "学时" + whole + bonus
 	return c
 }
 
