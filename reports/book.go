@@ -103,9 +103,10 @@ func (b *book) sheet(name string, widths ...float64) (*sheetWriter, error) {
 	return &sheetWriter{b: b, name: name, sw: sw}, nil
 }
 
-// bytes returns the finished workbook, with the first sheet active.
+// bytes returns the finished workbook. The first sheet is the active one
+// already; setting it again would make excelize parse every streamed
+// sheet back.
 func (b *book) bytes() ([]byte, error) {
-	b.f.SetActiveSheet(0)
 	buf, err := b.f.WriteToBuffer()
 	if err != nil {
 		return nil, fmt.Errorf("write workbook: %w", err)
