@@ -84,10 +84,20 @@ func eventDate(e *event) cell {
 	if e.Start == e.End {
 		return day(e.Start)
 	}
-	if e.Start.Y == e.End.Y {
-		return txt(fmt.Sprintf("%s-%d.%d", dotDate(e.Start), e.End.M, e.End.D))
+	return txt(rangeText(e.Start, e.End, dotDate, "%d.%d"))
+}
+
+// rangeText writes a range as people type it: the end's year left out
+// when it is the start's ("2025.4.8-4.17"), written out when the range
+// crosses a new year ("2024.12.2-2025.1.11"). short formats month and day.
+func rangeText(start, end reconcile.Date, form func(reconcile.Date) string, short string) string {
+	if start == end {
+		return form(start)
 	}
-	return txt(dotDate(e.Start) + "-" + dotDate(e.End))
+	if start.Y != end.Y {
+		return form(start) + "-" + form(end)
+	}
+	return form(start) + "-" + fmt.Sprintf(short, end.M, end.D)
 }
 
 func (w *world) attendanceFile(e *event) *output {
@@ -117,7 +127,7 @@ func (w *world) attendanceFile(e *event) *output {
 		s.merge(0, 0, 0, 4)
 		s.add(txt("活动名称：" + e.Title))
 		s.add(txt("活动编号：" + e.Code))
-		s.add(txt(fmt.Sprintf("日期：%s-%d.%d", dotDate(e.Start), e.End.M, e.End.D)))
+		s.add(txt("日期：" + rangeText(e.Start, e.End, dotDate, "%d.%d")))
 		s.add(txt("组织单位：" + e.Organiser))
 		s.add(txt(fmt.Sprintf("项目序号：%d", e.Type)))
 		s.add(txt("科目类型：" + e.Cat))
@@ -298,10 +308,7 @@ func (w *world) sheetU02() *output {
 	var total float64
 	for k, src := range w.unitSources("U02") {
 		a := src.act
-		when := txt(slashDate(a.Start))
-		if a.End != a.Start {
-			when = txt(fmt.Sprintf("%s-%d/%d", slashDate(a.Start), a.End.M, a.End.D))
-		}
+		when := txt(rangeText(a.Start, a.End, slashDate, "%d/%d"))
 		days := daysCell(a)
 		src.ref = rowRef{File: path, Row: s.add(num(float64(k+1)), num(float64(atoi(a.P.No))),
 			txt(cmp.Or(src.Name, a.P.Name)), txt("2024-2025"), num(float64(a.Type)), txt(a.Title),
@@ -399,7 +406,7 @@ func (w *world) sheetU05() *output {
 			form := forms[k%len(forms)]
 			when = form(a.Start)
 			if a.End != a.Start {
-				when = fmt.Sprintf("%s-%d.%d", dotDate(a.Start), a.End.M, a.End.D)
+				when = rangeText(a.Start, a.End, dotDate, "%d.%d")
 			}
 		}
 		src.ref = rowRef{File: path, Sheet: s.Name, Row: s.add(txt(fmt.Sprint(k+1)), txt(cmp.Or(src.StaffNo, a.P.No)),
