@@ -153,7 +153,7 @@ func (rc *Reconciler) batchYear(ctx context.Context, tx *sqlx.Tx, y reconcile.Ye
 	if err != nil {
 		return saved, err
 	}
-	merged, err := store.MergeDiscrepancies(ctx, tx, y, rng,
+	merged, err := store.MergeDiscrepancies(ctx, tx, rc.Store.Dialect, y, rng,
 		store.Codes{Except: []reconcile.FlagCode{reconcile.FlagSharedEvidence}}, discs, today)
 	saved.Add(merged)
 	return saved, err
@@ -166,7 +166,7 @@ func (rc *Reconciler) sharedEvidence(ctx context.Context, tx *sqlx.Tx, y reconci
 	if err != nil {
 		return store.SaveCounts{}, err
 	}
-	return store.MergeDiscrepancies(ctx, tx, y, store.Range{},
+	return store.MergeDiscrepancies(ctx, tx, rc.Store.Dialect, y, store.Range{},
 		store.Codes{Only: []reconcile.FlagCode{reconcile.FlagSharedEvidence}},
 		reconcile.SharedEvidence(recs), today)
 }

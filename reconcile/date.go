@@ -1,6 +1,7 @@
 package reconcile
 
 import (
+	"cmp"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -60,8 +61,11 @@ func (d Date) AddMonths(n int) Date {
 	return Date{first.Year(), first.Month(), min(d.D, last)}
 }
 
-// Compare returns -1, 0 or +1 as d is before, equal to or after o.
-func (d Date) Compare(o Date) int { return d.Time().Compare(o.Time()) }
+// Compare returns -1, 0 or +1 as d is before, equal to or after o. Both
+// dates must be normalised (as every constructor here returns them).
+func (d Date) Compare(o Date) int {
+	return cmp.Or(cmp.Compare(d.Y, o.Y), cmp.Compare(d.M, o.M), cmp.Compare(d.D, o.D))
+}
 
 // Before reports whether d is before o.
 func (d Date) Before(o Date) bool { return d.Compare(o) < 0 }
@@ -71,14 +75,48 @@ func (d Date) After(o Date) bool { return d.Compare(o) > 0 }
 
 // DaysUntil returns the number of days from d to o; negative when o is
 // earlier.
-func (d Date) DaysUntil(o Date) int { return int(o.Time().Sub(d.Time()).Hours() / 24) }
+func (d Date) DaysUntil(o Date) int { return o.dayNumber() - d.dayNumber() }
+
+// dayNumber counts days from 1970-01-01 in the proleptic Gregorian
+// calendar (the days-from-civil algorithm), without building a time.Time.
+func (d Date) dayNumber() int {
+	y, m := d.Y, int(d.M)
+	if m <= 2 {
+		y--
+	}
+	era := y / 400
+	if y < 0 && y%400 != 0 {
+		era--
+	}
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d.D - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
 
 // String returns "2006-01-02", or "" for the zero Date.
 func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Y, d.M, d.D)
+	b := make([]byte, 0, 10)
+	b = appendPadded(b, d.Y, 4)
+	b = append(b, '-')
+	b = appendPadded(b, int(d.M), 2)
+	b = append(b, '-')
+	b = appendPadded(b, d.D, 2)
+	return string(b)
+}
+
+// appendPadded appends n in decimal with leading zeros to width digits.
+func appendPadded(b []byte, n, width int) []byte {
+	var buf [20]byte
+	s := strconv.AppendInt(buf[:0], int64(n), 10)
+	for i := len(s); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
 }
 
 // MarshalJSON writes the date as a string, null when zero.
@@ -87,6 +125,20 @@ func (d Date) MarshalJSON() ([]byte, error) {
 		return []byte("null"), nil
 	}
 	return []byte(`"` + d.String() + `"`), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes: a "2006-01-02" string, or
+// null (or "") for the zero Date.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if s == "null" {
+		*d = Date{}
+		return nil
+	}
+	if len(s) < 2 || s[0] != '"' || s[len(s)-1] != '"' {
+		return fmt.Errorf("parse date %s: %w", s, ErrDate)
+	}
+	return d.scanText(s[1 : len(s)-1])
 }
 
 // Value stores d as "2006-01-02" text, or NULL when zero; both SQLite and

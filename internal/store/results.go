@@ -230,7 +230,7 @@ func (c Codes) match(code string) bool {
 // first-seen date and is updated only if it changed; one no longer
 // computed is resolved today. A discrepancy with a reviewer's decision in
 // force is stored as resolved.
-func MergeDiscrepancies(ctx context.Context, tx *sqlx.Tx, y reconcile.Year, rng Range, codes Codes,
+func MergeDiscrepancies(ctx context.Context, tx *sqlx.Tx, d Dialect, y reconcile.Year, rng Range, codes Codes,
 	computed []reconcile.Discrepancy, today reconcile.Date) (SaveCounts, error) {
 	var c SaveCounts
 	cond, args := rng.where("staff_no")
@@ -248,64 +248,82 @@ func MergeDiscrepancies(ctx context.Context, tx *sqlx.Tx, y reconcile.Year, rng 
 	}
 
 	seen := make(map[string]bool, len(computed))
+	var inserts, updates [][]any
 	for _, d := range computed {
 		if seen[d.ID] {
 			continue
 		}
 		seen[d.ID] = true
 		status := "open"
+		var resolved any
 		if d.Resolution != "" {
-			status = "resolved"
+			status, resolved = "resolved", today
 		}
 		sources := jsonText(d.Sources)
 		s, ok := byID[d.ID]
 		delete(byID, d.ID)
 		switch {
 		case !ok:
-			const ins = `INSERT INTO discrepancies (id, code, severity, staff_no, unit_code, year,
-				subject, message, action, sources, status, first_seen, last_seen, resolved_on)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-			var resolved any
-			if status == "resolved" {
-				resolved = today
-			}
-			if _, err := tx.ExecContext(ctx, ins, d.ID, string(d.Code), string(d.Severity), d.StaffNo,
+			inserts = append(inserts, []any{d.ID, string(d.Code), string(d.Severity), d.StaffNo,
 				d.UnitCode, int(y), truncate(d.Subject, 191), d.Message, d.Action, sources, status,
-				today, today, resolved); err != nil {
-				return c, fmt.Errorf("insert discrepancy %s: %w", d.ID, err)
-			}
-			c.NewDiscrepancies++
+				today, today, resolved})
 		case s.Status != status || s.Severity != string(d.Severity) || s.UnitCode != d.UnitCode ||
 			s.Message != d.Message || deref(s.Action) != d.Action || deref(s.Sources) != sources ||
 			s.LastSeen != today:
 			if s.Status == "resolved" && status == "open" {
 				c.Reopened++
 			}
-			var resolved any
-			if status == "resolved" {
-				resolved = today
-			}
-			const upd = `UPDATE discrepancies SET severity = ?, unit_code = ?, message = ?, action = ?,
-				sources = ?, status = ?, last_seen = ?, resolved_on = ? WHERE id = ?`
-			if _, err := tx.ExecContext(ctx, upd, string(d.Severity), d.UnitCode, d.Message, d.Action,
-				sources, status, today, resolved, d.ID); err != nil {
-				return c, fmt.Errorf("update discrepancy %s: %w", d.ID, err)
-			}
+			updates = append(updates, []any{string(d.Severity), d.UnitCode, d.Message, d.Action,
+				sources, status, today, resolved, d.ID})
+		}
+	}
+	// What is no longer found is resolved.
+	var gone []string
+	for id, s := range byID {
+		if s.Status == "open" {
+			gone = append(gone, id)
 		}
 	}
 
-	// What is no longer found is resolved.
-	for id, s := range byID {
-		if s.Status != "open" {
-			continue
-		}
-		const upd = `UPDATE discrepancies SET status = 'resolved', resolved_on = ? WHERE id = ?`
-		if _, err := tx.ExecContext(ctx, upd, today, id); err != nil {
-			return c, fmt.Errorf("resolve discrepancy %s: %w", id, err)
-		}
-		c.Resolved++
+	const ins = `INSERT INTO discrepancies (id, code, severity, staff_no, unit_code, year,
+		subject, message, action, sources, status, first_seen, last_seen, resolved_on) VALUES `
+	if err := InsertRows(ctx, tx, d, ins, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", inserts); err != nil {
+		return c, fmt.Errorf("insert discrepancies: %w", err)
 	}
+	c.NewDiscrepancies = len(inserts)
+	const upd = `UPDATE discrepancies SET severity = ?, unit_code = ?, message = ?, action = ?,
+		sources = ?, status = ?, last_seen = ?, resolved_on = ? WHERE id = ?`
+	if err := execEach(ctx, tx, upd, updates); err != nil {
+		return c, fmt.Errorf("update discrepancies: %w", err)
+	}
+	const res = `UPDATE discrepancies SET status = 'resolved', resolved_on = ? WHERE id = ?`
+	resolve := make([][]any, len(gone))
+	for i, id := range gone {
+		resolve[i] = []any{today, id}
+	}
+	if err := execEach(ctx, tx, res, resolve); err != nil {
+		return c, fmt.Errorf("resolve discrepancies: %w", err)
+	}
+	c.Resolved = len(gone)
 	return c, nil
+}
+
+// execEach runs one statement, prepared once, for each argument list.
+func execEach(ctx context.Context, tx *sqlx.Tx, query string, args [][]any) error {
+	if len(args) == 0 {
+		return nil
+	}
+	stmt, err := tx.PreparexContext(ctx, query)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, a := range args {
+		if _, err := stmt.ExecContext(ctx, a...); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func deref(s *string) string {

@@ -129,7 +129,7 @@ func (r recordRow) record() reconcile.Record {
 	return rec
 }
 
-const recordColumns = `r.id, r.file_id, f.name AS file_name, r.kind, r.sheet, r.row_no,
+const recordSelectColumns = `r.id, r.file_id, f.name AS file_name, r.kind, r.sheet, r.row_no,
 	r.staff_no, r.name, r.unit_code, r.event_code, r.title, r.type_no, r.type_raw,
 	r.category, r.role, r.start_date, r.end_date, r.days, r.cnt, r.level, r.share,
 	r.hours, r.year_explicit, r.organiser, r.evidence, r.review, r.flags`
@@ -138,7 +138,7 @@ const recordColumns = `r.id, r.file_id, f.name AS file_name, r.kind, r.sheet, r.
 // is in (after, last], ordered by staff number, then file and row, so
 // that a caller walking the roster in batches reads each record once.
 func RecordsInRange(ctx context.Context, q Queryer, y reconcile.Year, after, last string) ([]reconcile.Record, error) {
-	const query = `SELECT ` + recordColumns + `
+	const query = `SELECT ` + recordSelectColumns + `
 		FROM records r JOIN files f ON f.id = r.file_id
 		WHERE r.active = 1 AND r.staff_no > ? AND r.staff_no <= ? AND r.year = ?
 		ORDER BY r.staff_no, r.file_id, r.row_no`
@@ -148,7 +148,7 @@ func RecordsInRange(ctx context.Context, q Queryer, y reconcile.Year, after, las
 // RecordsAfter returns the active records of year y whose staff number
 // sorts after `after`; with RecordsInRange it covers every staff number.
 func RecordsAfter(ctx context.Context, q Queryer, y reconcile.Year, after string) ([]reconcile.Record, error) {
-	const query = `SELECT ` + recordColumns + `
+	const query = `SELECT ` + recordSelectColumns + `
 		FROM records r JOIN files f ON f.id = r.file_id
 		WHERE r.active = 1 AND r.staff_no > ? AND r.year = ?
 		ORDER BY r.staff_no, r.file_id, r.row_no`
@@ -158,7 +158,7 @@ func RecordsAfter(ctx context.Context, q Queryer, y reconcile.Year, after string
 // RecordsSharingEvidence returns the active records of year y whose
 // evidence value is cited by more than one person.
 func RecordsSharingEvidence(ctx context.Context, q Queryer, y reconcile.Year) ([]reconcile.Record, error) {
-	const query = `SELECT ` + recordColumns + `
+	const query = `SELECT ` + recordSelectColumns + `
 		FROM records r JOIN files f ON f.id = r.file_id
 		WHERE r.active = 1 AND r.year = ? AND r.evidence IN (
 			SELECT evidence FROM records

@@ -1,0 +1,167 @@
+package jobs_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"runtime/metrics"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"cehours/configs"
+	"cehours/internal/store"
+	"cehours/internal/store/storetest"
+	"cehours/jobs"
+	"cehours/reconcile"
+)
+
+// BenchmarkReconcileYear reconciles a university of 20,000 staff with 40
+// records each (800,000 records) and 4× that, from the store, reporting
+// records per second and the peak live heap. Each iteration starts from
+// empty results, so it measures a full first run.
+func BenchmarkReconcileYear(b *testing.B) {
+	for _, st := range []struct {
+		name string
+		open func(testing.TB) *store.Store
+	}{{"sqlite", storetest.SQLite}, {"mysql", storetest.MySQL}} {
+		for _, staff := range benchScales() {
+			b.Run(fmt.Sprintf("%s/staff=%d", st.name, staff), func(b *testing.B) {
+				s := st.open(b)
+				seedUniversity(b, s, staff, 40)
+				benchReconcile(b, s, staff*40)
+			})
+		}
+	}
+}
+
+func benchReconcile(b *testing.B, s *store.Store, records int) {
+	ctx := context.Background()
+	eng, err := configs.Defaults().Engine()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rc := &jobs.Reconciler{Store: s, Engine: eng}
+	today := reconcile.NewDate(2025, 8, 20)
+	var peak uint64
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		for _, q := range []string{"DELETE FROM standings", "DELETE FROM discrepancies"} {
+			if _, err := s.DB.Exec(q); err != nil {
+				b.Fatal(err)
+			}
+		}
+		runtime.GC()
+		stop := sampleHeap(&peak)
+		b.StartTimer()
+		if _, err := rc.Year(ctx, 2024, today); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		stop()
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(records)*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+}
+
+// sampleHeap records the largest live heap seen until the returned
+// function is called.
+func sampleHeap(peak *uint64) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			*peak = max(*peak, s[0].Value.Uint64())
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}
+
+// seedUniversity stores a roster of n people in 60 units and perRecords
+// activity records for each in 2024-2025: sign-ins of the Teacher
+// Development Center and of a college, approved and pending unit-sheet
+// rows and claims, spread over the activity types.
+func seedUniversity(b *testing.B, s *store.Store, n, perPerson int) {
+	ctx := context.Background()
+	rnd := rand.New(rand.NewPCG(1, 2))
+	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
+		if _, err := tx.Exec(`INSERT INTO files (id, sha256, name, path, kind, status, imported_at)
+			VALUES (1, 'bench', 'bench.xlsx', 'bench.xlsx', 'unit-sheet', 'imported', ?)`, store.Now()); err != nil {
+			return err
+		}
+		staff := make([][]any, 0, n)
+		for i := range n {
+			staff = append(staff, []any{1, fmt.Sprintf("%08d", 20000000+i), fmt.Sprintf("员工%d", i),
+				fmt.Sprintf("U%02d", i%60), i%3 != 0, "教师"})
+		}
+		if err := store.InsertRows(ctx, tx, s.Dialect,
+			"INSERT INTO staff (file_id, staff_no, name, unit_code, teacher, series) VALUES ",
+			"(?, ?, ?, ?, ?, ?)", staff); err != nil {
+			return err
+		}
+		kinds := []string{"attendance", "unit-sheet", "claims"}
+		reviews := []string{"approved", "approved", "", "rejected"}
+		cats := []string{"A", "A", "B", "C"}
+		types := []int{1, 2, 3, 5, 9, 13, 14, 16, 19, 21, 26, 29, 31}
+		batch := make([][]any, 0, 10_000)
+		for i := range n {
+			for j := range perPerson {
+				start := reconcile.NewDate(2024, 7, 1).AddDays(rnd.IntN(360))
+				typ := types[rnd.IntN(len(types))]
+				kind := kinds[rnd.IntN(len(kinds))]
+				org := "教师发展中心"
+				if j%2 == 0 {
+					org = "基础医学院"
+				}
+				batch = append(batch, []any{1, kind, "Sheet1", j + 2, fmt.Sprintf("%08d", 20000000+i),
+					fmt.Sprintf("员工%d", i), fmt.Sprintf("U%02d", i%60), fmt.Sprintf("活动%d-%d", typ, j),
+					typ, cats[rnd.IntN(4)], start, start.AddDays(rnd.IntN(2)), 1, reconcile.H(4),
+					2024, org, reviews[rnd.IntN(len(reviews))]})
+				if len(batch) == cap(batch) {
+					if err := insertRecords(ctx, tx, s.Dialect, batch); err != nil {
+						return err
+					}
+					batch = batch[:0]
+				}
+			}
+		}
+		return insertRecords(ctx, tx, s.Dialect, batch)
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+func insertRecords(ctx context.Context, tx *sqlx.Tx, d store.Dialect, rows [][]any) error {
+	return store.InsertRows(ctx, tx, d, `INSERT INTO records (file_id, kind, sheet, row_no, staff_no,
+		name, unit_code, title, type_no, category, start_date, end_date, cnt, hours, year,
+		organiser, review) VALUES `, "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+}
+
+// benchScales are the roster sizes benchmarked: the university of the
+// specification and four times it, or the one given by
+// CEHOURS_BENCH_STAFF for a quick look.
+func benchScales() []int {
+	if v, err := strconv.Atoi(os.Getenv("CEHOURS_BENCH_STAFF")); err == nil && v > 0 {
+		return []int{v}
+	}
+	return []int{20_000, 80_000}
+}
