@@ -242,3 +242,22 @@ type Form struct {
 	Today    reconcile.Date
 	Lines    []LedgerLine
 }
+
+// LineFromLedger turns a stored ledger line of staffNo into a report line.
+// The stored line carries flag codes only: their message and action come
+// from the domain's flag catalog. It carries no organiser or evidence;
+// the caller fills them in from the records when it has them.
+func LineFromLedger(staffNo string, l reconcile.LedgerLine) LedgerLine {
+	out := LedgerLine{
+		StaffNo: staffNo, Type: l.Type, Title: l.Title, Category: l.Category, Role: l.Role,
+		Start: l.Start, End: l.End, Status: l.Status, Standard: l.StandardHours + l.Bonus,
+		Credited: l.Credited, Capped: l.Capped, Pending: l.Pending, Rule: l.Rule,
+		CapNote: l.CapNote, Decision: l.Decision, Sources: l.Sources,
+	}
+	for _, code := range l.Flags {
+		info, _ := reconcile.FlagInfoOf(code)
+		out.Flags = append(out.Flags, reconcile.Flag{Code: code, Severity: info.Severity,
+			Message: info.Text, Action: info.Action})
+	}
+	return out
+}

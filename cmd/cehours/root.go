@@ -79,6 +79,7 @@ and mails HR, unit heads and staff what is missing before 31 August.
 		a.discrepanciesCommand(),
 		a.resolveCommand(),
 		a.rulesCommand(),
+		a.reportCommand(),
 	} {
 		c.Long = longHelp(c)
 		root.AddCommand(c)
