@@ -243,7 +243,10 @@ func writeReadmeTable(path string, cases []*expectCase) error {
 	for _, c := range cases {
 		who := ""
 		if c.StaffNo != "" {
-			who = fmt.Sprintf("%s %s (%s)", c.StaffNo, c.Name, c.Unit)
+			who = c.StaffNo + " " + c.Name
+		}
+		if c.Unit != "" {
+			who += " (" + c.Unit + ")"
 		}
 		var exp []string
 		if c.Reject != "" {
