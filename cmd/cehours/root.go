@@ -73,6 +73,7 @@ and mails HR, unit heads and staff what is missing before 31 August.
 		a.migrateCommand(),
 		a.configCommand(),
 		a.statusCommand(),
+		a.sendCommand(),
 		a.reconcileCommand(),
 		a.standingsCommand(),
 		a.ledgerCommand(),

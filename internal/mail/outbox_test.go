@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -190,19 +191,35 @@ func TestDeliverOverSMTP(t *testing.T) {
 
 func TestDeliverWithWrongPasswordTouchesNothing(t *testing.T) {
 	s := storetest.SQLite(t)
-	srv := startSMTP(t, func(x *smtpServer) { x.user, x.pass = "ce", "right" })
+	serverTLS, clientTLS := selfSigned(t)
+	srv := startSMTP(t, func(x *smtpServer) { x.user, x.pass, x.tls = "ce", "right", serverTLS })
 	cfg := smtpConfig(srv)
-	cfg.SMTP.Username, cfg.SMTP.Password = "ce", "wrong"
-	o := newOutbox(t, s, cfg, newClock())
+	cfg.SMTP.TLS, cfg.SMTP.Username, cfg.SMTP.Password = "starttls", "ce", "wrong"
+	o := newOutbox(t, s, cfg, newClock(), WithTLSConfig(clientTLS))
 	queueAll(t, o, s, 2)
 	_, err := o.Deliver(context.Background())
-	if err == nil || errors.Is(err, ErrUnavailable) {
+	if err == nil || errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "535") {
 		t.Fatalf("deliver error = %v, want an authentication error", err)
 	}
 	for _, r := range rows(t, s) {
 		if r.Status != StatusQueued || r.Attempts != 0 {
 			t.Errorf("row %s: %s, %d attempts; want untouched", r.Key, r.Status, r.Attempts)
 		}
+	}
+}
+
+func TestDeliverWithPasswordWithoutTLS(t *testing.T) {
+	s := storetest.SQLite(t)
+	srv := startSMTP(t, func(x *smtpServer) { x.user, x.pass = "ce", "right" })
+	cfg := smtpConfig(srv)
+	cfg.SMTP.Username, cfg.SMTP.Password = "ce", "right"
+	o := newOutbox(t, s, cfg, newClock())
+	queueAll(t, o, s, 2)
+	if res, err := o.Deliver(context.Background()); err != nil || res.Sent != 2 {
+		t.Fatalf("deliver = %+v, %v; want 2 sent", res, err)
+	}
+	if len(srv.Messages()) != 2 {
+		t.Errorf("server got %d messages, want 2", len(srv.Messages()))
 	}
 }
 

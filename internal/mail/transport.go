@@ -74,7 +74,12 @@ func (t *smtpTransport) open(ctx context.Context) error {
 	return nil
 }
 
-// newClient configures go-mail's client from the mail.smtp settings.
+// newClient configures go-mail's client from the mail.smtp settings. With
+// a username, the strongest mechanism the server offers is used; over an
+// encrypted connection that may be PLAIN or LOGIN. With tls "none" and a
+// username, PLAIN and LOGIN are still used when the server offers nothing
+// better: the password then travels in clear text, which the setting asks
+// for (a relay on the same host or a trusted network).
 func (t *smtpTransport) newClient() (*gomail.Client, error) {
 	cfg := t.o.cfg.SMTP
 	opts := []gomail.Option{gomail.WithPort(cfg.Port), gomail.WithTimeout(cfg.Timeout)}
@@ -89,10 +94,16 @@ func (t *smtpTransport) newClient() (*gomail.Client, error) {
 	if t.o.tls != nil {
 		opts = append(opts, gomail.WithTLSConfig(t.o.tls))
 	}
-	if cfg.Username != "" {
+	switch {
+	case cfg.Username != "" && cfg.TLS == "none":
+		opts = append(opts, gomail.WithOpportunisticSMTPAuth(gomail.SMTPAuthSCRAMSHA256,
+			gomail.SMTPAuthSCRAMSHA1, gomail.SMTPAuthCramMD5, gomail.SMTPAuthPlainNoEnc,
+			gomail.SMTPAuthLoginNoEnc),
+			gomail.WithUsername(cfg.Username), gomail.WithPassword(cfg.Password))
+	case cfg.Username != "":
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthAutoDiscover),
 			gomail.WithUsername(cfg.Username), gomail.WithPassword(cfg.Password))
-	} else {
+	default:
 		opts = append(opts, gomail.WithSMTPAuth(gomail.SMTPAuthNoAuth))
 	}
 	c, err := gomail.NewClient(cfg.Host, opts...)
@@ -119,11 +130,11 @@ func (t *smtpTransport) transact(m *outgoing) error {
 	if err := t.conn.UpdateDeadline(t.o.cfg.SMTP.Timeout); err != nil {
 		return fmt.Errorf("smtp: %w", err)
 	}
-	if err := t.conn.Mail(t.from); err != nil {
+	if err := t.conn.Mail("<" + t.from + ">"); err != nil {
 		return fmt.Errorf("smtp MAIL FROM: %w", err)
 	}
 	for _, rcpt := range splitRecipients(m.Recipient) {
-		if err := t.conn.Rcpt(rcpt); err != nil {
+		if err := t.conn.Rcpt("<" + rcpt + ">"); err != nil {
 			return fmt.Errorf("smtp RCPT TO %s: %w", rcpt, err)
 		}
 	}
