@@ -176,8 +176,14 @@ func selectRecords(ctx context.Context, q Queryer, query string, args ...any) ([
 	defer rows.Close()
 	var out []reconcile.Record
 	var r recordRow
+	// Scan by position: reflection per row (StructScan) costs more than
+	// the rest of reading a record.
+	dest := []any{&r.ID, &r.FileID, &r.File, &r.Kind, &r.Sheet, &r.Row, &r.StaffNo, &r.Name,
+		&r.UnitCode, &r.EventCode, &r.Title, &r.Type, &r.TypeRaw, &r.Category, &r.Role,
+		&r.Start, &r.End, &r.Days, &r.Count, &r.Level, &r.Share, &r.Hours, &r.Year,
+		&r.Organiser, &r.Evidence, &r.Review, &r.Flags}
 	for rows.Next() {
-		if err := rows.StructScan(&r); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("scan record: %w", err)
 		}
 		out = append(out, r.record())
