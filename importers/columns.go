@@ -1,6 +1,8 @@
 package importers
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -293,4 +295,30 @@ func fieldLabel(f Field) string {
 		}
 	}
 	return string(f)
+}
+
+// ErrAliasKey is the cause of an alias configured for no known column.
+var ErrAliasKey = errors.New("not a known column")
+
+// ParseAliases reads the configured extra column names, keyed by a
+// column's canonical Chinese header (工号, 活动名称, 开始日期 …) or by its
+// English field key (staff_no, title, start …). An unknown key is an
+// error wrapping ErrAliasKey.
+func ParseAliases(m map[string][]string) (Aliases, error) {
+	canonical := map[string]Field{}
+	for _, t := range []map[Field][]string{commonAliases, rosterAliases, unitsAliases, activityAliases} {
+		for f, names := range t {
+			canonical[headerKey(names[0])] = f
+			canonical[string(f)] = f
+		}
+	}
+	out := Aliases{}
+	for k, names := range m {
+		f, ok := canonical[headerKey(k)]
+		if !ok {
+			return nil, fmt.Errorf("import aliases: %q: %w", k, ErrAliasKey)
+		}
+		out[f] = append(out[f], names...)
+	}
+	return out, nil
 }

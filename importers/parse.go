@@ -354,7 +354,7 @@ func (r rowView) bad(f Field, err error) *RowError {
 	}
 	code, msg := codeOf(err)
 	if col != "" {
-		msg = "“" + col + "”" + msg
+		msg = "“" + col + "”：" + msg
 	}
 	return &RowError{Column: col, Value: v, Code: code, Message: msg, Err: err}
 }

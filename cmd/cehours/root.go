@@ -70,6 +70,7 @@ and mails HR, unit heads and staff what is missing before 31 August.
 	root.SetHelpTemplate(root.HelpTemplate())
 
 	for _, c := range []*cobra.Command{
+		a.importCommand(), a.importsCommand(),
 		a.migrateCommand(),
 		a.configCommand(),
 		a.statusCommand(),
