@@ -16,6 +16,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -196,7 +197,11 @@ func fillCase(c *expectCase, w *world) {
 		return
 	}
 	a := c.acts[0]
-	if c.ID != "shared-evidence" {
+	if c.ID == "shared-evidence" {
+		for _, x := range c.acts {
+			c.Note += fmt.Sprintf("; %s %s (%s)", x.P.No, x.P.Name, x.P.UnitCode)
+		}
+	} else {
 		c.StaffNo, c.Name, c.Unit = a.P.No, a.P.Name, a.P.UnitCode
 	}
 	if c.Year == "" {
@@ -217,7 +222,9 @@ func fillCase(c *expectCase, w *world) {
 			}
 		}
 	}
-	slices.SortStableFunc(c.Rows, func(x, y rowRef) int { return strings.Compare(x.File, y.File) })
+	slices.SortStableFunc(c.Rows, func(x, y rowRef) int {
+		return cmp.Or(strings.Compare(x.File, y.File), cmp.Compare(x.Row, y.Row))
+	})
 }
 
 const (
