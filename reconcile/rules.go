@@ -43,8 +43,9 @@ const (
 	ShapeQuestionAnswer Shape = "question-answer"
 	// ShapeShared earns count × hours × the record's share.
 	ShapeShared Shape = "shared"
-	// ShapeAsApproved earns the hours an approving source stated, or the
-	// hours configured for the academic year where one is set.
+	// ShapeAsApproved earns the hours an approving source stated, or,
+	// where the type sets hours for the academic year (type 17), those
+	// hours for each record whatever it stated.
 	ShapeAsApproved Shape = "as-approved"
 )
 
