@@ -1,0 +1,201 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"cehours/configs"
+	"cehours/importers"
+	"cehours/internal/mail"
+	"cehours/internal/reportdata"
+	"cehours/internal/store"
+	"cehours/reports"
+)
+
+// Pipeline holds what the job bodies work with; cmd builds it and Jobs
+// turns it into the six jobs. Each body is a method that runs once, so
+// the commands (import, reconcile, report, send) and the daemon share it.
+type Pipeline struct {
+	Config     configs.Config
+	Store      *store.Store
+	Importer   *importers.Importer
+	Reconciler *Reconciler
+	Outbox     *mail.Outbox
+	Log        *slog.Logger
+}
+
+// Jobs returns the pipeline's jobs by name, with their calendars: the
+// digest and the unit workbooks weekly by ISO week, the reminders on the
+// configured dates, the others on every tick. An import that changed
+// data is followed by a reconcile.
+func (p *Pipeline) Jobs() map[string]Job {
+	return map[string]Job{
+		KindImport: {Name: KindImport, Func: p.Import, Then: func(c Counts) []string {
+			if c["changed"] > 0 {
+				return []string{KindReconcile}
+			}
+			return nil
+		}},
+		KindReconcile:   {Name: KindReconcile, Func: p.Reconciler.Run},
+		KindDigest:      {Name: KindDigest, Func: p.Digest, Period: WeekPeriod, CatchUp: true},
+		KindUnitReports: {Name: KindUnitReports, Func: p.UnitReports, Period: WeekPeriod, CatchUp: true},
+		KindReminders: {Name: KindReminders, Func: p.Reminders, CatchUp: true,
+			Period: ReminderPeriod(p.Config.ReminderDates)},
+		KindSend: {Name: KindSend, Func: p.Send},
+	}
+}
+
+// Import imports every file waiting in the inbox. Its counts: files
+// handled, changed (files whose rows were stored), duplicates (bytes seen
+// before), failed (unreadable files, moved aside), stored, rejected and
+// skipped rows.
+func (p *Pipeline) Import(ctx context.Context, _ Run) (Counts, error) {
+	outs, err := p.Importer.ImportInbox(ctx)
+	c := Counts{"files": len(outs), "changed": 0, "duplicates": 0, "failed": 0,
+		"stored": 0, "rejected": 0, "skipped": 0}
+	for _, o := range outs {
+		switch {
+		case o.Duplicate:
+			c["duplicates"]++
+		case o.Failed != nil:
+			c["failed"]++
+		default:
+			c["changed"]++
+			c["stored"] += o.File.Stored
+			c["rejected"] += o.File.Rejected
+			c["skipped"] += o.File.Skipped
+		}
+	}
+	if err != nil {
+		return c, fmt.Errorf("import inbox: %w", err)
+	}
+	return c, nil
+}
+
+// Digest builds the HR shortfall digest of the report year (ReportYear)
+// as of r.Today and queues it to mail.hr. With no HR address configured
+// it queues nothing and says so in the log.
+func (p *Pipeline) Digest(ctx context.Context, r Run) (Counts, error) {
+	c := Counts{"queued": 0}
+	if len(p.Config.Mail.HR) == 0 {
+		p.Log.Warn("digest not queued: mail.hr names no recipient")
+		c["no_address"] = 1
+		return c, nil
+	}
+	y := ReportYear(r.Today)
+	d, err := reportdata.DigestInput(ctx, p.Store.DB, y, r.Today)
+	if err != nil {
+		return c, fmt.Errorf("digest %s: %w", y, err)
+	}
+	for _, a := range p.Config.Mail.HR {
+		addr, err := mail.ParseAddress(a)
+		if err != nil {
+			return c, fmt.Errorf("digest: mail.hr %q: %w", a, err)
+		}
+		d.To = append(d.To, addr)
+	}
+	msg, err := reports.DigestMessage(d)
+	if err != nil {
+		return c, fmt.Errorf("digest %s: %w", y, err)
+	}
+	c["short"] = len(d.Short)
+	return c, p.queue(ctx, msg, c)
+}
+
+// UnitReports builds each unit's discrepancy workbook of the report year
+// and queues it to the unit's heads; a unit with no head address is
+// counted under no_address and logged.
+func (p *Pipeline) UnitReports(ctx context.Context, r Run) (Counts, error) {
+	c := Counts{"units": 0, "queued": 0, "no_address": 0}
+	y := ReportYear(r.Today)
+	units, err := reportdata.ReportUnits(ctx, p.Store.DB)
+	if err != nil {
+		return c, fmt.Errorf("unit reports %s: %w", y, err)
+	}
+	for _, u := range units {
+		if err := ctx.Err(); err != nil {
+			return c, err
+		}
+		c["units"]++
+		in, err := reportdata.UnitReportInput(ctx, p.Store.DB, u, y, r.Today)
+		if err != nil {
+			return c, fmt.Errorf("unit report %s %s: %w", u.Code, y, err)
+		}
+		msg, err := reports.UnitMessage(in)
+		if err != nil {
+			return c, fmt.Errorf("unit report %s %s: %w", u.Code, y, err)
+		}
+		if len(msg.To) == 0 {
+			p.Log.Warn("unit workbook not queued: the unit has no head address", "unit", u.Code)
+			c["no_address"]++
+			continue
+		}
+		if err := p.queue(ctx, msg, c); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// Reminders queues a reminder to every person of the report year who
+// needs one (short, behind pace or with an open discrepancy); people with
+// no address in the roster are counted under no_address.
+func (p *Pipeline) Reminders(ctx context.Context, r Run) (Counts, error) {
+	c := Counts{"people": 0, "queued": 0, "no_address": 0}
+	y := ReportYear(r.Today)
+	err := reportdata.EachReminder(ctx, p.Store.DB, y, r.Today, "", func(in reports.Reminder) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		c["people"]++
+		msg, err := reports.ReminderMessage(in)
+		if err != nil {
+			return err
+		}
+		if len(msg.To) == 0 {
+			p.Log.Debug("reminder not queued: no address", "staff_no", in.Staff.No)
+			c["no_address"]++
+			return nil
+		}
+		return p.queue(ctx, msg, c)
+	})
+	if err != nil {
+		return c, fmt.Errorf("reminders %s: %w", y, err)
+	}
+	return c, nil
+}
+
+// queue puts msg in the outbox and counts it as queued, or as
+// already_queued when its key was there before.
+func (p *Pipeline) queue(ctx context.Context, msg mail.Message, c Counts) error {
+	queued, err := p.Outbox.Queue(ctx, p.Store.DB, msg)
+	if err != nil {
+		return err
+	}
+	if queued {
+		c["queued"]++
+	} else {
+		c["already_queued"]++
+	}
+	return nil
+}
+
+// Send delivers the mail that is due. A message marked dead is counted,
+// not an error: the run did its work, and the digest lists dead mail.
+// An unreachable SMTP server fails the run; the next tick tries again.
+func (p *Pipeline) Send(ctx context.Context, _ Run) (Counts, error) {
+	res, err := p.Outbox.Deliver(ctx)
+	c := Counts{"sent": res.Sent, "retried": res.Retried, "dead": res.Dead, "skipped": res.Skipped}
+	if err != nil {
+		return c, fmt.Errorf("send: %w", err)
+	}
+	return c, nil
+}
+
+// ErrDependency reports whether err comes from an unreachable database
+// or SMTP server, so that commands can exit with the status for it.
+func ErrDependency(err error) bool {
+	return errors.Is(err, store.ErrUnavailable) || errors.Is(err, mail.ErrUnavailable)
+}
