@@ -83,13 +83,15 @@ func OccurrenceDiscrepancies(st Staff, y Year, occs []*Occurrence, today Date,
 	res map[string]Resolution) []Discrepancy {
 	var out []Discrepancy
 	for _, o := range occs {
-		byCode := map[FlagCode]int{}
+		first := len(out)
+	flags:
 		for _, f := range o.Flags {
-			if i, ok := byCode[f.Code]; ok {
-				mergeInto(&out[i], f)
-				continue
+			for i := first; i < len(out); i++ {
+				if out[i].Code == f.Code {
+					mergeInto(&out[i], f)
+					continue flags
+				}
 			}
-			byCode[f.Code] = len(out)
 			out = append(out, newDiscrepancy(st, y, o.Key, f, today, res))
 		}
 	}
@@ -152,10 +154,18 @@ func addDecision(o *Occurrence, code FlagCode, r Resolution) {
 // sortDiscrepancies orders discrepancies by person, year, severity (errors
 // first), code and id.
 func sortDiscrepancies(ds []Discrepancy) {
-	rank := map[Severity]int{SevError: 0, SevWarning: 1, SevInfo: 2}
+	rank := func(s Severity) int {
+		switch s {
+		case SevError:
+			return 0
+		case SevWarning:
+			return 1
+		}
+		return 2
+	}
 	slices.SortFunc(ds, func(a, b Discrepancy) int {
 		return cmp.Or(strings.Compare(a.StaffNo, b.StaffNo), cmp.Compare(a.Year, b.Year),
-			cmp.Compare(rank[a.Severity], rank[b.Severity]),
+			cmp.Compare(rank(a.Severity), rank(b.Severity)),
 			strings.Compare(string(a.Code), string(b.Code)), strings.Compare(a.ID, b.ID))
 	})
 }

@@ -113,6 +113,13 @@ type subjectFlag struct {
 // name-mismatch and ambiguous-name flags of those held back, and returns
 // the decisions of records a reviewer accepted, by record subject.
 func (e *Engine) holdMismatched(in Input) ([]Record, []subjectFlag, map[string]Resolution) {
+	mismatched := func(r Record) bool {
+		return slices.Contains(r.Flags, FlagNameMismatch) ||
+			slices.Contains(r.Flags, FlagAmbiguousName)
+	}
+	if !slices.ContainsFunc(in.Records, mismatched) {
+		return in.Records, nil, nil
+	}
 	usable := make([]Record, 0, len(in.Records))
 	var held []subjectFlag
 	accepted := map[string]Resolution{}
@@ -148,7 +155,10 @@ func (e *Engine) decide(o *Occurrence, in Input, accepted map[string]Resolution)
 	for i := range o.Records {
 		r := &o.Records[i]
 		for _, code := range []FlagCode{FlagNameMismatch, FlagAmbiguousName} {
-			if res, ok := accepted[recordSubject(r)]; ok && slices.Contains(r.Flags, code) {
+			if len(accepted) == 0 || !slices.Contains(r.Flags, code) {
+				continue
+			}
+			if res, ok := accepted[recordSubject(r)]; ok {
 				addDecision(o, code, res)
 			}
 		}

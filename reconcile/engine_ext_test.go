@@ -529,7 +529,10 @@ func TestUnknown(t *testing.T) {
 }
 
 func BenchmarkReconcile(b *testing.B) {
-	const people = 20000
+	people := 20000
+	if testing.Short() {
+		people = 1000
+	}
 	e := engine(b)
 	rng := rand.New(rand.NewPCG(1, 1))
 	inputs := make([]reconcile.Input, people)

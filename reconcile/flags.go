@@ -163,6 +163,9 @@ func KindName(k SourceKind) string {
 // message is prefixed with Describe (unless it already names the
 // activity), and a missing severity or action is taken from the catalog.
 func finishFlags(o *Occurrence) {
+	if len(o.Flags) == 0 {
+		return
+	}
 	name := o.Describe()
 	for i := range o.Flags {
 		f := &o.Flags[i]

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // DefaultTitleSimilarity is the title similarity at or above which two
@@ -64,7 +65,7 @@ func Strength(r *Record) int {
 
 // matchItem is a record with what matching needs precomputed.
 type matchItem struct {
-	rec      Record
+	rec      *Record
 	strength int
 	title    string   // normalised title
 	grams    []uint64 // sorted, distinct character bigrams of title
@@ -79,11 +80,14 @@ type matchItem struct {
 // Occurrences are returned in order of Start, then Key; the result does
 // not depend on the order of recs.
 func (m Matcher) Group(staffNo string, y Year, recs []Record) []*Occurrence {
+	store := make([]matchItem, len(recs))
 	items := make([]*matchItem, len(recs))
-	for i, r := range recs {
+	for i := range recs {
+		r := &recs[i]
 		t := NormalizeTitle(r.Title)
-		items[i] = &matchItem{rec: r, strength: Strength(&r), title: t,
+		store[i] = matchItem{rec: r, strength: Strength(r), title: t,
 			grams: bigrams(t), role: roleOrParticipant(r.Role)}
+		items[i] = &store[i]
 	}
 	slices.SortFunc(items, compareItems)
 
@@ -118,7 +122,7 @@ func (m Matcher) Group(staffNo string, y Year, recs []Record) []*Occurrence {
 // compareItems orders records strongest first, then by their facts, so
 // that grouping does not depend on input order.
 func compareItems(a, b *matchItem) int {
-	ra, rb := &a.rec, &b.rec
+	ra, rb := a.rec, b.rec
 	return cmp.Or(
 		cmp.Compare(a.strength, b.strength),
 		ra.Start.Compare(rb.Start),
@@ -177,7 +181,7 @@ func (m Matcher) fits(it *matchItem, members []*matchItem) (matchScore, bool) {
 // pair reports whether two records of one role describe the same
 // activity, by the rule for records of one kind or of two.
 func (m Matcher) pair(a, b *matchItem) (matchScore, bool) {
-	ra, rb := &a.rec, &b.rec
+	ra, rb := a.rec, b.rec
 	sameKind := ra.Source.Kind == rb.Source.Kind
 	days := ra.Start.DaysUntil(rb.Start)
 	if days < 0 {
@@ -213,10 +217,14 @@ func (m Matcher) threshold() float64 {
 func newOccurrence(staffNo string, y Year, members []*matchItem) *Occurrence {
 	o := &Occurrence{StaffNo: staffNo, Year: y, Records: make([]Record, len(members))}
 	for i, it := range members {
-		o.Records[i] = it.rec
+		o.Records[i] = *it.rec
 	}
 	occurrenceFacts(o)
-	o.Key = OccurrenceKey(o)
+	titles := make([]string, len(members))
+	for i, it := range members {
+		titles[i] = it.title
+	}
+	o.Key = occurrenceKey(o, titles)
 	flagDuplicates(o)
 	flagHoursMismatch(o)
 	return o
@@ -262,8 +270,18 @@ func occurrenceFacts(o *Occurrence) {
 // the claim arrives; its unclaimed-attendance flag is resolved then
 // anyway.
 func OccurrenceKey(o *Occurrence) string {
+	titles := make([]string, len(o.Records))
+	for i := range o.Records {
+		titles[i] = NormalizeTitle(o.Records[i].Title)
+	}
+	return occurrenceKey(o, titles)
+}
+
+// occurrenceKey is OccurrenceKey with the records' normalised titles.
+func occurrenceKey(o *Occurrence, titles []string) string {
 	kindOrder := []SourceKind{KindClaims, KindUnitSheet, KindAttendance}
 	var pick *Record
+	var pickID string
 	pickRank := len(kindOrder)
 	for i := range o.Records {
 		r := &o.Records[i]
@@ -271,29 +289,31 @@ func OccurrenceKey(o *Occurrence) string {
 		if rank < 0 {
 			rank = len(kindOrder)
 		}
-		if pick == nil || rank < pickRank || rank == pickRank && identityLess(r, pick) {
-			pick, pickRank = r, rank
+		if pick != nil && rank > pickRank {
+			continue
+		}
+		id := identity(r, titles[i])
+		if pick == nil || rank < pickRank ||
+			cmp.Or(r.Start.Compare(pick.Start), strings.Compare(id, pickID)) < 0 {
+			pick, pickID, pickRank = r, id, rank
 		}
 	}
 	if pick == nil {
 		return hashKey("O-", o.StaffNo, strconv.Itoa(int(o.Year)))
 	}
-	return hashKey("O-", o.StaffNo, strconv.Itoa(int(o.Year)), string(roleOrParticipant(pick.Role)),
-		recordIdentity(pick))
+	return hashKey("O-", o.StaffNo, strconv.Itoa(int(o.Year)),
+		string(roleOrParticipant(pick.Role)), pickID)
 }
 
 // recordIdentity is what identifies the activity a record describes.
-func recordIdentity(r *Record) string {
+func recordIdentity(r *Record) string { return identity(r, NormalizeTitle(r.Title)) }
+
+// identity is recordIdentity given the record's normalised title.
+func identity(r *Record, title string) string {
 	if r.EventCode != "" {
 		return "event:" + NormalizeTitle(r.EventCode)
 	}
-	return strings.Join([]string{"type:" + strconv.Itoa(r.Type), r.Start.String(),
-		NormalizeTitle(r.Title)}, "|")
-}
-
-func identityLess(a, b *Record) bool {
-	return cmp.Or(a.Start.Compare(b.Start),
-		strings.Compare(recordIdentity(a), recordIdentity(b))) < 0
+	return "type:" + strconv.Itoa(r.Type) + "|" + r.Start.String() + "|" + title
 }
 
 // uniqueKeys makes keys unique within one person-year: where several
@@ -373,6 +393,10 @@ func NormalizeTitle(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {
+		if r >= 0x4E00 && r <= 0x9FFF { // CJK ideographs: kept as they are
+			b.WriteRune(r)
+			continue
+		}
 		if r >= 0xFF01 && r <= 0xFF5E {
 			r -= 0xFEE0
 		}
@@ -403,13 +427,17 @@ func titleSimilarity(a, b *matchItem) float64 {
 // bigrams returns the sorted, distinct bigrams of s, each packed as two
 // runes in one uint64.
 func bigrams(s string) []uint64 {
-	rs := []rune(s)
-	if len(rs) < 2 {
+	n := utf8.RuneCountInString(s)
+	if n < 2 {
 		return nil
 	}
-	out := make([]uint64, 0, len(rs)-1)
-	for i := 1; i < len(rs); i++ {
-		out = append(out, uint64(rs[i-1])<<32|uint64(rs[i]))
+	out := make([]uint64, 0, n-1)
+	prev := rune(-1)
+	for _, r := range s {
+		if prev >= 0 {
+			out = append(out, uint64(prev)<<32|uint64(r))
+		}
+		prev = r
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
@@ -446,8 +474,18 @@ func roleOrParticipant(r Role) Role {
 // hashKey returns prefix and the first 16 hex digits of the SHA-256 of
 // parts joined by a separator no part contains.
 func hashKey(prefix string, parts ...string) string {
-	sum := sha256.Sum256([]byte(strings.Join(parts, "\x1f")))
-	return prefix + hex.EncodeToString(sum[:8])
+	var buf [512]byte
+	b := buf[:0]
+	for i, p := range parts {
+		if i > 0 {
+			b = append(b, 0x1f)
+		}
+		b = append(b, p...)
+	}
+	sum := sha256.Sum256(b)
+	var out [16]byte
+	hex.Encode(out[:], sum[:8])
+	return prefix + string(out[:])
 }
 
 func compareSource(a, b SourceRef) int {
