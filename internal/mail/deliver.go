@@ -75,7 +75,9 @@ type transport interface {
 // once when the server rejects it permanently (an SMTP 5xx reply). When the
 // server cannot be reached, Deliver stops, leaving the messages not yet
 // claimed untouched, and returns an error wrapping ErrUnavailable; any
-// other error stops it too. The Result counts what was done before.
+// other error stops it too. The Result counts what was done before. It
+// connects only when a message is due: with nothing due it succeeds
+// whether or not the server is up.
 func (o *Outbox) Deliver(ctx context.Context) (Result, error) {
 	var res Result
 	start, now := time.Now(), o.clock()
@@ -113,7 +115,7 @@ func (o *Outbox) Deliver(ctx context.Context) (Result, error) {
 	}
 	o.log.Info("mail delivery finished", "mode", o.mode(), "sent", res.Sent,
 		"retried", res.Retried, "dead", res.Dead, "skipped", res.Skipped,
-		"duration", time.Since(start))
+		"duration", time.Since(start).Round(time.Millisecond))
 	return res, nil
 }
 
