@@ -123,11 +123,17 @@ func (m Matcher) Group(staffNo string, y Year, recs []Record) []*Occurrence {
 // that grouping does not depend on input order.
 func compareItems(a, b *matchItem) int {
 	ra, rb := a.rec, b.rec
+	if c := cmp.Compare(a.strength, b.strength); c != 0 {
+		return c
+	}
+	if c := ra.Start.Compare(rb.Start); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.title, b.title); c != 0 {
+		return c
+	}
 	return cmp.Or(
-		cmp.Compare(a.strength, b.strength),
-		ra.Start.Compare(rb.Start),
 		ra.End.Compare(rb.End),
-		strings.Compare(a.title, b.title),
 		strings.Compare(ra.EventCode, rb.EventCode),
 		cmp.Compare(ra.Type, rb.Type),
 		strings.Compare(string(a.role), string(b.role)),
@@ -321,22 +327,20 @@ func identity(r *Record, title string) string {
 // each after the earliest gets "-2", "-3" … in order of Start, then its
 // facts.
 func uniqueKeys(occs []*Occurrence) {
-	byKey := make(map[string][]*Occurrence, len(occs))
-	for _, o := range occs {
-		byKey[o.Key] = append(byKey[o.Key], o)
-	}
-	for key, same := range byKey {
-		if len(same) < 2 {
-			continue
+	byKey := slices.Clone(occs)
+	slices.SortFunc(byKey, func(a, b *Occurrence) int {
+		if c := strings.Compare(a.Key, b.Key); c != 0 {
+			return c
 		}
-		slices.SortFunc(same, func(a, b *Occurrence) int {
-			return cmp.Or(a.Start.Compare(b.Start), a.End.Compare(b.End),
-				strings.Compare(NormalizeTitle(a.Title), NormalizeTitle(b.Title)),
-				cmp.Compare(a.Type, b.Type), cmp.Compare(a.Stated, b.Stated),
-				compareSource(a.Records[0].Source, b.Records[0].Source))
-		})
-		for i, o := range same[1:] {
-			o.Key = key + "-" + strconv.Itoa(i+2)
+		return cmp.Or(a.Start.Compare(b.Start), a.End.Compare(b.End),
+			strings.Compare(NormalizeTitle(a.Title), NormalizeTitle(b.Title)),
+			cmp.Compare(a.Type, b.Type), cmp.Compare(a.Stated, b.Stated),
+			compareSource(a.Records[0].Source, b.Records[0].Source))
+	})
+	for i := 1; i < len(byKey); i++ {
+		base := byKey[i-1].Key
+		for n := 2; i < len(byKey) && byKey[i].Key == base; i, n = i+1, n+1 {
+			byKey[i].Key = base + "-" + strconv.Itoa(n)
 		}
 	}
 }
@@ -344,21 +348,28 @@ func uniqueKeys(occs []*Occurrence) {
 // flagDuplicates flags an occurrence that one source kind reports more
 // than once.
 func flagDuplicates(o *Occurrence) {
-	perKind := map[SourceKind][]SourceRef{}
-	var kinds []SourceKind
-	for _, r := range o.Records {
-		if _, seen := perKind[r.Source.Kind]; !seen {
-			kinds = append(kinds, r.Source.Kind)
-		}
-		perKind[r.Source.Kind] = append(perKind[r.Source.Kind], r.Source)
-	}
 	var srcs []SourceRef
 	var kindNames []string
-	for _, k := range kinds {
-		if len(perKind[k]) > 1 {
-			srcs = append(srcs, perKind[k]...)
-			kindNames = append(kindNames, KindName(k)+strconv.Itoa(len(perKind[k]))+"次")
+	for i, r := range o.Records {
+		k := r.Source.Kind
+		if slices.ContainsFunc(o.Records[:i], func(p Record) bool { return p.Source.Kind == k }) {
+			continue // counted at its first record
 		}
+		n := 0
+		for _, q := range o.Records[i:] {
+			if q.Source.Kind == k {
+				n++
+			}
+		}
+		if n < 2 {
+			continue
+		}
+		for _, q := range o.Records[i:] {
+			if q.Source.Kind == k {
+				srcs = append(srcs, q.Source)
+			}
+		}
+		kindNames = append(kindNames, KindName(k)+strconv.Itoa(n)+"次")
 	}
 	if len(srcs) > 0 {
 		o.Flags = append(o.Flags, NewFlag(FlagDuplicate, strings.Join(kindNames, "，"), srcs))
