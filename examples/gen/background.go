@@ -86,6 +86,9 @@ func (w *world) teacherRecords(p *person, tdcType1 []*event) {
 	if p.Hired.Y >= 2023 && p.Hired.Y <= 2024 {
 		count(w.attend(p, e03, ""))
 	}
+	if p.Hired.Y == 2024 { // new teachers spend their first year in 助讲培养
+		count(w.attend(p, e09, ""))
+	}
 	if w.rng.Float64() < 0.45 {
 		count(w.attend(p, e01, ""))
 	}
