@@ -82,6 +82,7 @@ and mails HR, unit heads and staff what is missing before 31 August.
 		a.resolveCommand(),
 		a.rulesCommand(),
 		a.reportCommand(),
+		a.runCommand(), a.onceCommand(),
 	} {
 		c.Long = longHelp(c)
 		root.AddCommand(c)
