@@ -71,7 +71,6 @@ func approved(r *reconcile.Record)              { r.Review = reconcile.ReviewApp
 func rejected(r *reconcile.Record)              { r.Review = reconcile.ReviewRejected }
 func withRole(x reconcile.Role) recOpt          { return func(r *reconcile.Record) { r.Role = x } }
 func withName(n string) recOpt                  { return func(r *reconcile.Record) { r.Name = n } }
-func withCount(n int) recOpt                    { return func(r *reconcile.Record) { r.Count = n } }
 func sessions(title string, n int) []reconcile.Record {
 	var out []reconcile.Record
 	for i := range n {

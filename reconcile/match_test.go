@@ -31,20 +31,13 @@ func rec(kind SourceKind, row int, title string, on Date, opts ...func(*Record))
 	return r
 }
 
-func withRole(role Role) func(*Record)    { return func(r *Record) { r.Role = role } }
-func withCode(code string) func(*Record)  { return func(r *Record) { r.EventCode = code } }
-func withType(no int) func(*Record)       { return func(r *Record) { r.Type = no } }
-func withHours(h Hours) func(*Record)     { return func(r *Record) { r.Hours = h } }
-func withReview(v Review) func(*Record)   { return func(r *Record) { r.Review = v } }
-func withOrg(org string) func(*Record)    { return func(r *Record) { r.Organiser = org } }
-func withCat(c Category) func(*Record)    { return func(r *Record) { r.Category = c } }
-func withYear(y Year) func(*Record)       { return func(r *Record) { r.Year = y } }
-func withEnd(end Date) func(*Record)      { return func(r *Record) { r.End = end } }
-func withEvidence(s string) func(*Record) { return func(r *Record) { r.Evidence = s } }
-func withStaff(no string) func(*Record)   { return func(r *Record) { r.StaffNo = no } }
-func withFlags(fs ...FlagCode) func(*Record) {
-	return func(r *Record) { r.Flags = fs }
-}
+func withRole(role Role) func(*Record)   { return func(r *Record) { r.Role = role } }
+func withCode(code string) func(*Record) { return func(r *Record) { r.EventCode = code } }
+func withType(no int) func(*Record)      { return func(r *Record) { r.Type = no } }
+func withHours(h Hours) func(*Record)    { return func(r *Record) { r.Hours = h } }
+func withReview(v Review) func(*Record)  { return func(r *Record) { r.Review = v } }
+func withOrg(org string) func(*Record)   { return func(r *Record) { r.Organiser = org } }
+func withCat(c Category) func(*Record)   { return func(r *Record) { r.Category = c } }
 
 // groupShape describes occurrences as "kind:row+kind:row" strings with
 // their matching flags, sorted, so that tests can compare them.
