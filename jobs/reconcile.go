@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -118,13 +120,13 @@ func (rc *Reconciler) batchYear(ctx context.Context, tx *sqlx.Tx, y reconcile.Ye
 		totalsBy[t.StaffNo] = append(totalsBy[t.StaffNo], t)
 	}
 
-	// Each person in scope.
+	// Each person in scope, computed on every core; results keep the
+	// roster order, so the outcome does not depend on scheduling.
+	outs := rc.compute(staff, byStaff, totalsBy, res, y, today)
 	results := make([]store.PersonResult, 0, len(staff))
 	var discs []reconcile.Discrepancy
-	for _, p := range staff {
-		r := rc.Engine.Reconcile(reconcile.Input{Staff: p, Year: y, Records: byStaff[p.No],
-			Totals: totalsBy[p.No], Resolutions: res, Today: today})
-		delete(byStaff, p.No)
+	for i, r := range outs {
+		delete(byStaff, staff[i].No)
 		results = append(results, store.PersonResult{Standing: r.Standing, Ledger: reconcile.Ledger(r.Occurrences)})
 		discs = append(discs, r.Discrepancies...)
 		c["people"]++
@@ -157,6 +159,29 @@ func (rc *Reconciler) batchYear(ctx context.Context, tx *sqlx.Tx, y reconcile.Ye
 		store.Codes{Except: []reconcile.FlagCode{reconcile.FlagSharedEvidence}}, discs, today)
 	saved.Add(merged)
 	return saved, err
+}
+
+// compute reconciles each person of staff, spreading the people over
+// GOMAXPROCS workers; the i-th result is staff[i]'s.
+func (rc *Reconciler) compute(staff []reconcile.Staff, recs map[string][]reconcile.Record,
+	totals map[string][]reconcile.UnitTotal, res map[string]reconcile.Resolution,
+	y reconcile.Year, today reconcile.Date) []reconcile.Result {
+	out := make([]reconcile.Result, len(staff))
+	workers := min(runtime.GOMAXPROCS(0), len(staff))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(staff); i += workers {
+				p := staff[i]
+				out[i] = rc.Engine.Reconcile(reconcile.Input{Staff: p, Year: y, Records: recs[p.No],
+					Totals: totals[p.No], Resolutions: res, Today: today})
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 // sharedEvidence finds evidence values cited by several people, across the

@@ -99,7 +99,7 @@ func sampleHeap(peak *uint64) (stop func()) {
 // activity records for each in 2024-2025: sign-ins of the Teacher
 // Development Center and of a college, approved and pending unit-sheet
 // rows and claims, spread over the activity types.
-func seedUniversity(b *testing.B, s *store.Store, n, perPerson int) {
+func seedUniversity(b testing.TB, s *store.Store, n, perPerson int) {
 	ctx := context.Background()
 	rnd := rand.New(rand.NewPCG(1, 2))
 	err := s.InTx(ctx, func(tx *sqlx.Tx) error {
