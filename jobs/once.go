@@ -12,7 +12,8 @@ import (
 // already ran, and delivers the mail that is due. A job without a
 // schedule in specs is left out, except import, reconcile and send. A
 // failed job does not stop the jobs after it: each works on what the
-// store holds. It returns the result of every job it tried.
+// store holds. The weekly and dated jobs are due as of now; the others
+// run at the Runner's clock. It returns the result of every job it tried.
 func Once(ctx context.Context, r *Runner, jobs map[string]Job, specs map[string]string,
 	grace time.Duration, now time.Time) ([]Result, error) {
 	s := &Scheduler{Runner: r, Jobs: jobs, Specs: specs, Grace: grace}
@@ -32,7 +33,9 @@ func Once(ctx context.Context, r *Runner, jobs map[string]Job, specs map[string]
 		}
 		switch {
 		case name == KindImport || name == KindReconcile || name == KindSend:
-			out = append(out, r.RunAt(ctx, j, now))
+			// Each once is a tick of its own: a repeated once imports,
+			// reconciles and sends again.
+			out = append(out, r.RunAt(ctx, j, r.Clock()))
 		case !missed[name].IsZero():
 			out = append(out, r.RunAt(ctx, j, missed[name]))
 		}
