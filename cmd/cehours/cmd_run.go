@@ -138,14 +138,15 @@ func (a *app) runOnce(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// With --today the clock runs from the end of that day.
-	now, offset := time.Now(), time.Duration(0)
+	// With --today, the clock reads that date at the real time of day,
+	// and the weekly and dated jobs are due as at the end of that day.
+	shift := a.shift()
+	clock := func() time.Time { return time.Now().Add(shift) }
+	now := clock()
 	if a.todayFlag != "" {
-		end := time.Date(a.today.Y, a.today.M, a.today.D, 23, 59, 0, 0, a.cfg.Location)
-		offset = end.Sub(now)
-		now = end
+		now = time.Date(a.today.Y, a.today.M, a.today.D, 23, 59, 59, 0, a.cfg.Location)
 	}
-	js, r, err := a.pipeline(s, func() time.Time { return time.Now().Add(offset) }, nil)
+	js, r, err := a.pipeline(s, clock, nil)
 	if err != nil {
 		return err
 	}
