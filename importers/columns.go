@@ -144,8 +144,9 @@ func headerKey(s string) string {
 
 // column is one column of a header row.
 type column struct {
-	Text  string // as written in the file
-	Field Field  // "" when unknown: its values are kept as extra data
+	Text   string // as written in the file
+	Field  Field  // "" when unknown: its values are kept as extra data
+	Ignore bool   // a 序号 column: row numbers, neither a field nor extra
 }
 
 // header is a recognised header row of a sheet.
@@ -170,7 +171,8 @@ func newHeader(row int, cells []string, table map[string]Field) (*header, int) {
 		if f != "" {
 			h.idx[f] = i
 		}
-		h.Cols = append(h.Cols, column{Text: strings.TrimSpace(c), Field: f})
+		h.Cols = append(h.Cols, column{Text: strings.TrimSpace(c), Field: f,
+			Ignore: headerKey(c) == "序号"})
 	}
 	return h, len(h.idx)
 }

@@ -64,7 +64,8 @@ func TestFixtures(t *testing.T) {
 		{
 			name: "sign-in sheet with key-value header, merged unit, numeric staff numbers",
 			file: "attendance-kv.xlsx", kind: reconcile.KindAttendance,
-			scope: "event:TDC-2024-015", skipped: 2,
+			// Skipped: the 合计 row; the empty row 14 is not stored in the file.
+			scope: "event:TDC-2024-015", skipped: 1,
 			records: []string{
 				"签到表:7 00123 张伟 U01 type=2(2)  participant 2024-03-05..2024-03-07 h=0 r= []",
 				"签到表:8 00124 李娜 U01 type=2(2)  participant 2024-03-05..2024-03-07 h=0 r= []",

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"cehours/configs"
 	"cehours/internal/store"
@@ -28,8 +29,18 @@ func copyFixture(t *testing.T, fixture, dir, name string) string {
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// Files arrive one second apart, in the order the test copies them:
+	// the inbox imports the oldest first.
+	copied++
+	mod := time.Date(2025, 8, 1, 9, 0, copied, 0, time.UTC)
+	if err := os.Chtimes(p, mod, mod); err != nil {
+		t.Fatal(err)
+	}
 	return p
 }
+
+// copied counts the fixtures copied, to give each a later time.
+var copied int
 
 func newImporter(t *testing.T, s *store.Store) *Importer {
 	rules, err := configs.DefaultRules()

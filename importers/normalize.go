@@ -15,14 +15,15 @@ import (
 )
 
 // fold returns s with full-width letters, digits and ASCII punctuation
-// narrowed (２０２４ → 2024, Ａ → A, ：→ :), the ideographic space and other Unicode
-// spaces turned into ASCII spaces, and surrounding spaces trimmed. CJK
-// characters are left as they are.
+// narrowed (２０２４ → 2024, Ａ → A, ：→ :), the ideographic space and
+// other Unicode spaces turned into ASCII spaces, and surrounding spaces
+// trimmed. CJK characters are left as they are. Text with nothing to fold
+// (the common case) costs one scan and no allocation.
 func fold(s string) string {
 	if s == "" {
 		return s
 	}
-	if isPlainASCII(s) {
+	if !needsFold(s) {
 		return strings.TrimSpace(s)
 	}
 	s = width.Fold.String(s)
@@ -36,6 +37,28 @@ func fold(s string) string {
 		return r
 	}, s)
 	return strings.TrimSpace(s)
+}
+
+// needsFold reports whether s holds a rune fold changes: a half- or
+// full-width form, a non-ASCII space, a zero-width character or invalid
+// UTF-8.
+func needsFold(s string) bool {
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		i += n
+		switch {
+		case r == utf8.RuneError, r >= 0xFF00 && r <= 0xFFEF, r == 0x3000, r == 0x200b,
+			r == 0xfeff, r == 0x85, r == 0xa0, r >= 0x2000 && r <= 0x200a,
+			r == 0x2028, r == 0x2029, r == 0x202f, r == 0x205f, r == 0x1680:
+			return true
+		}
+	}
+	return false
 }
 
 // isPlainASCII reports whether s holds only printable ASCII, the common

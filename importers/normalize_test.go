@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -268,6 +270,11 @@ func FuzzParseCSV(f *testing.F) {
 	f.Add([]byte("\xb9\xa4\xba\xc5,\xd0\xd5\xc3\xfb\r\n1,2\r\n"))
 	f.Add([]byte("PK\x03\x04garbage"))
 	f.Add([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1})
+	for _, fx := range []string{"unit-sheet.xlsx", "attendance-kv.xlsx"} {
+		if data, err := os.ReadFile(filepath.Join("testdata", fx)); err == nil {
+			f.Add(data)
+		}
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var c Collector
 		for _, name := range []string{"f.csv", "f.xlsx"} {

@@ -52,7 +52,7 @@ type Summary struct {
 	Year     reconcile.Year
 	Stored   int // rows handed to the sink as records, staff, units or totals
 	Rejected int
-	Skipped  int // blank, totals and repeated header rows
+	Skipped  int // totals rows, repeated header rows and blank rows the file stores
 }
 
 // Checksum returns the hex SHA-256 of data: a file's identity for the
@@ -252,7 +252,7 @@ func (p *parser) repeatedHeader(h *header, cells []string) bool {
 	if !ok {
 		i, ok = h.idx[FName]
 	}
-	return ok && i < len(cells) && headerKey(cells[i]) == headerKey(h.Cols[i].Text)
+	return ok && i < len(cells) && strings.TrimSpace(cells[i]) == h.Cols[i].Text
 }
 
 // row converts one data row and hands it to the sink.
@@ -331,7 +331,7 @@ func (r rowView) get(f Field) (value, column string) {
 func (r rowView) extra() map[string]string {
 	var m map[string]string
 	for i, c := range r.h.Cols {
-		if c.Field != "" || i >= len(r.cells) || c.Text == "" || headerKey(c.Text) == "序号" {
+		if c.Field != "" || c.Ignore || i >= len(r.cells) || c.Text == "" {
 			continue
 		}
 		v := strings.TrimSpace(r.cells[i])

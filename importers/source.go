@@ -21,7 +21,6 @@ type Limits struct {
 	MaxRows        int   `yaml:"max_rows"`          // rows per sheet
 	MaxCellChars   int   `yaml:"max_cell_chars"`    // characters in one cell
 	MaxUnzipBytes  int64 `yaml:"max_unzip_bytes"`   // all parts of an .xlsx, unzipped
-	MaxUnzipXML    int64 `yaml:"max_unzip_xml"`     // a sheet held in memory; larger ones go to a temp file
 	MaxSheets      int   `yaml:"max_sheets"`        // visible sheets read
 	MaxColumns     int   `yaml:"max_columns"`       // columns read per row
 	MaxMergedCells int   `yaml:"max_merged_ranges"` // merged ranges per sheet
@@ -35,7 +34,6 @@ var DefaultLimits = Limits{
 	MaxRows:        1_048_576,
 	MaxCellChars:   4000,
 	MaxUnzipBytes:  1 << 30,
-	MaxUnzipXML:    64 << 20,
 	MaxSheets:      50,
 	MaxColumns:     200,
 	MaxMergedCells: 100_000,
@@ -55,9 +53,6 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxUnzipBytes > 0 {
 		d.MaxUnzipBytes = l.MaxUnzipBytes
-	}
-	if l.MaxUnzipXML > 0 {
-		d.MaxUnzipXML = l.MaxUnzipXML
 	}
 	if l.MaxSheets > 0 {
 		d.MaxSheets = l.MaxSheets
