@@ -153,9 +153,9 @@ func unitRejects(ctx context.Context, q store.Queryer, unit string) ([]reports.R
 
 // DigestInput gathers the HR digest of year y: per-unit counts, everyone
 // short, discrepancy counts by code and unit (new and resolved since the
-// last digest queued for the year), and the dead mail. The previous
-// digest's per-unit counts are not stored, so UnitSummary.Previous stays
-// nil and the change column shows "—".
+// last digest queued for the year), each unit's counts at the last digest
+// recorded by RecordDigest before today (nil for a unit it did not
+// have), and the dead mail.
 func DigestInput(ctx context.Context, q store.Queryer, y reconcile.Year, today reconcile.Date) (reports.Digest, error) {
 	d := reports.Digest{Year: y, Today: today}
 	units, err := ReportUnits(ctx, q)
@@ -192,11 +192,59 @@ func DigestInput(ctx context.Context, q store.Queryer, y reconcile.Year, today r
 	if d.Codes, err = codeCounts(ctx, q, y, prev, counts); err != nil {
 		return d, err
 	}
+	before, err := lastDigestCounts(ctx, q, y, today)
+	if err != nil {
+		return d, err
+	}
 	for _, u := range units {
-		d.Units = append(d.Units, reports.UnitSummary{Unit: u, Counts: *counts[u.Code]})
+		d.Units = append(d.Units, reports.UnitSummary{Unit: u, Counts: *counts[u.Code], Previous: before[u.Code]})
 	}
 	d.Dead, err = deadMail(ctx, q)
 	return d, err
+}
+
+// RecordDigest stores the per-unit counts of digest d as taken on
+// d.Today, replacing a record of the same day, so that the next digest
+// can show the change since this one.
+func RecordDigest(ctx context.Context, q store.Queryer, d reports.Digest) error {
+	const del = `DELETE FROM digest_units WHERE year = ? AND taken_on = ?`
+	if _, err := q.ExecContext(ctx, del, int(d.Year), d.Today); err != nil {
+		return fmt.Errorf("record digest: %w", err)
+	}
+	const ins = `INSERT INTO digest_units (year, taken_on, unit_code, in_scope, compliant, short,
+		at_risk, exempt, pending, open_discrepancies) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	for _, u := range d.Units {
+		c := u.Counts
+		if _, err := q.ExecContext(ctx, ins, int(d.Year), d.Today, u.Unit.Code, c.InScope, c.Compliant,
+			c.Short, c.AtRisk, c.Exempt, c.Pending, c.OpenDiscrepancies); err != nil {
+			return fmt.Errorf("record digest: %w", err)
+		}
+	}
+	return nil
+}
+
+// lastDigestCounts returns each unit's counts at the newest digest of
+// year y recorded before today, by unit code; empty when there was none.
+func lastDigestCounts(ctx context.Context, q store.Queryer, y reconcile.Year, today reconcile.Date) (map[string]*reports.Counts, error) {
+	const query = `SELECT unit_code, in_scope, compliant, short, at_risk, exempt, pending, open_discrepancies
+		FROM digest_units
+		WHERE year = ? AND taken_on = (SELECT MAX(taken_on) FROM digest_units WHERE year = ? AND taken_on < ?)`
+	rows, err := q.QueryxContext(ctx, query, int(y), int(y), today)
+	if err != nil {
+		return nil, fmt.Errorf("select last digest counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]*reports.Counts{}
+	for rows.Next() {
+		var unit string
+		var c reports.Counts
+		if err := rows.Scan(&unit, &c.InScope, &c.Compliant, &c.Short, &c.AtRisk, &c.Exempt,
+			&c.Pending, &c.OpenDiscrepancies); err != nil {
+			return nil, fmt.Errorf("scan last digest counts: %w", err)
+		}
+		out[unit] = &c
+	}
+	return out, rows.Err()
 }
 
 // countStanding adds one standing to a unit's counts.

@@ -130,3 +130,53 @@ func TestGather(t *testing.T) {
 		}
 	})
 }
+
+// TestDigestShowsChangeSinceTheLastOne records a digest, changes a
+// standing, and checks that the next digest carries the recorded counts
+// as each unit's previous ones, and that a digest of the same day does
+// not count as "previous".
+func TestDigestShowsChangeSinceTheLastOne(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		seed(t, s)
+		first, err := reportdata.DigestInput(ctx, s.DB, year, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range first.Units {
+			if u.Previous != nil {
+				t.Fatalf("unit %s has previous counts before any digest was recorded", u.Unit.Code)
+			}
+		}
+		if err := reportdata.RecordDigest(ctx, s.DB, first); err != nil {
+			t.Fatal(err)
+		}
+		same, err := reportdata.DigestInput(ctx, s.DB, year, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if same.Units[0].Previous != nil {
+			t.Error("a digest recorded today counts as previous for another digest today")
+		}
+
+		// A week later one more person of U01 is compliant.
+		if _, err := s.DB.Exec(`UPDATE standings SET status = 'compliant' WHERE staff_no = '20230001'`); err != nil {
+			t.Fatal(err)
+		}
+		next, err := reportdata.DigestInput(ctx, s.DB, year, today.AddDays(7))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range next.Units {
+			if u.Unit.Code != "U01" {
+				continue
+			}
+			if u.Previous == nil {
+				t.Fatal("U01 has no previous counts a week after a recorded digest")
+			}
+			if u.Previous.Compliant != 1 || u.Previous.Short != 1 || u.Compliant != 2 || u.Short != 0 {
+				t.Errorf("U01 now %+v, previous %+v; want compliant 1→2, short 1→0", u.Counts, *u.Previous)
+			}
+		}
+	})
+}
