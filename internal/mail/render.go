@@ -148,10 +148,11 @@ func asciiFilename(s string) string {
 	return b.String()
 }
 
+// quoter escapes backslashes and quotes for a quoted-string.
+var quoter = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
+
 // quote escapes backslashes and quotes for a quoted-string.
-func quote(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
-}
+func quote(s string) string { return quoter.Replace(s) }
 
 // extension returns the extension of a file name, dot included.
 func extension(name string) string {

@@ -31,7 +31,7 @@ type received struct {
 // what it accepts. It can require a password, offer STARTTLS, reject
 // recipients or data, and stop listening and start again on the same port.
 type smtpServer struct {
-	t    *testing.T
+	t    testing.TB
 	Addr string
 
 	mu       sync.Mutex
@@ -46,7 +46,7 @@ type smtpServer struct {
 
 // startSMTP starts a server on a free local port; it stops when the test
 // ends. setup, when given, configures it before it listens.
-func startSMTP(t *testing.T, setup func(s *smtpServer)) *smtpServer {
+func startSMTP(t testing.TB, setup func(s *smtpServer)) *smtpServer {
 	t.Helper()
 	s := &smtpServer{t: t, rcptErrs: map[string]error{}}
 	if setup != nil {
