@@ -101,7 +101,15 @@ func (p *Pipeline) Digest(ctx context.Context, r Run) (Counts, error) {
 		return c, fmt.Errorf("digest %s: %w", y, err)
 	}
 	c["short"] = len(d.Short)
-	return c, p.queue(ctx, msg, c)
+	if err := p.queue(ctx, msg, c); err != nil {
+		return c, err
+	}
+	// The counts of this digest are the baseline of the next one's
+	// change column.
+	if err := reportdata.RecordDigest(ctx, p.Store.DB, d); err != nil {
+		return c, fmt.Errorf("digest %s: %w", y, err)
+	}
+	return c, nil
 }
 
 // UnitReports builds each unit's discrepancy workbook of the report year
