@@ -127,7 +127,10 @@ func withNames(a Attachment) gomail.FileOption {
 	return func(f *gomail.File) {
 		typeName, dispName := quote(ascii), `filename="`+quote(ascii)+`"`
 		if name != ascii {
-			typeName = mime.BEncoding.Encode("UTF-8", name)
+			// The encoder leaves printable ASCII as it is; it is quoted then.
+			if typeName = mime.BEncoding.Encode("UTF-8", name); typeName == name {
+				typeName = quote(name)
+			}
 			dispName += ";\r\n filename*=UTF-8''" + percentEncode(name)
 		}
 		f.Header.Set("Content-Type", ct+";\r\n name=\""+typeName+"\"")
