@@ -189,11 +189,8 @@ func (m Matcher) fits(it *matchItem, members []*matchItem) (matchScore, bool) {
 func (m Matcher) pair(a, b *matchItem) (matchScore, bool) {
 	ra, rb := a.rec, b.rec
 	sameKind := ra.Source.Kind == rb.Source.Kind
-	days := ra.Start.DaysUntil(rb.Start)
-	if days < 0 {
-		days = -days
-	}
 	if ra.EventCode != "" && ra.EventCode == rb.EventCode {
+		days := dayGap(ra.Start, rb.Start)
 		if sameKind && days != 0 {
 			return matchScore{}, false
 		}
@@ -202,7 +199,11 @@ func (m Matcher) pair(a, b *matchItem) (matchScore, bool) {
 	if ra.EventCode != "" && rb.EventCode != "" {
 		return matchScore{}, false // two different events
 	}
-	if ra.Type != rb.Type || days > 1 || (sameKind && (days != 0 || ra.End != rb.End)) {
+	if ra.Type != rb.Type {
+		return matchScore{}, false
+	}
+	days := dayGap(ra.Start, rb.Start)
+	if days > 1 || (sameKind && (days != 0 || ra.End != rb.End)) {
 		return matchScore{}, false
 	}
 	sim := titleSimilarity(a, b)
@@ -210,6 +211,15 @@ func (m Matcher) pair(a, b *matchItem) (matchScore, bool) {
 		return matchScore{}, false
 	}
 	return matchScore{days: days, sim: sim}, true
+}
+
+// dayGap returns the number of days between two dates, never negative.
+func dayGap(a, b Date) int {
+	if a.Y == b.Y && a.M == b.M {
+		return max(a.D-b.D, b.D-a.D)
+	}
+	n := a.DaysUntil(b)
+	return max(n, -n)
 }
 
 func (m Matcher) threshold() float64 {
