@@ -74,8 +74,10 @@ type matchItem struct {
 
 // Group returns the occurrences of staffNo's records in year y. Records
 // must all belong to that person and year. Each occurrence has its
-// Records (strongest first), its facts (see occurrenceFacts), Stated, a
-// Key (see OccurrenceKey) unique within the result, and the duplicate
+// Records (strongest first); its facts and Stated, each from the
+// strongest record that states it (dates as a pair; a zero value states
+// nothing, so an attendance list without a category takes the claim's);
+// a Key (see OccurrenceKey) unique within the result; and the duplicate
 // and hours-mismatch flags; Status is left for the evidence step.
 // Occurrences are returned in order of Start, then Key; the result does
 // not depend on the order of recs.
