@@ -476,6 +476,38 @@ func TestDeliverWritesFilesWithoutSMTP(t *testing.T) {
 	})
 }
 
+func TestKilledBetweenWriteAndMarkRewritesOneFile(t *testing.T) {
+	s := storetest.SQLite(t)
+	ctx := context.Background()
+	clk := newClock()
+	cfg := configs.Defaults().Mail
+	cfg.OutboxDir = filepath.Join(t.TempDir(), "outbox")
+	o := newOutbox(t, s, cfg, clk)
+	queueAll(t, o, s, 1)
+
+	// Written, then the process dies before marking it.
+	m, err := o.claim(ctx, due{ID: rows(t, s)[0].ID, Key: reminder(1).Key}, clk.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := o.transport()
+	if err := tr.open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.send(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+
+	clk.Advance(claimLease)
+	if res, err := o.Deliver(ctx); err != nil || res != (Result{Sent: 1}) {
+		t.Fatalf("deliver after the lease = %+v, %v", res, err)
+	}
+	entries, _ := os.ReadDir(cfg.OutboxDir)
+	if len(entries) != 1 || entries[0].Name() != EMLName(reminder(1).Key) {
+		t.Fatalf("outbox folder holds %v, want the one message", entries)
+	}
+}
+
 func TestRateLimitSpacesSends(t *testing.T) {
 	s := storetest.SQLite(t)
 	srv := startSMTP(t, nil)

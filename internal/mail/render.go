@@ -10,6 +10,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	gomail "github.com/wneessen/go-mail"
 )
@@ -86,7 +87,8 @@ func Render(msg Message, from Address, at time.Time) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// check reports what makes msg impossible to render.
+// check reports what makes msg impossible to render or store: the key is
+// required and fits the outbox's 191-character column.
 func check(msg Message) error {
 	bad := func(what string) error {
 		return fmt.Errorf("render %q: %s: %w", msg.Key, what, ErrInvalidMessage)
@@ -94,6 +96,8 @@ func check(msg Message) error {
 	switch {
 	case msg.Key == "":
 		return bad("no idempotency key")
+	case utf8.RuneCountInString(msg.Key) > 191:
+		return bad("idempotency key longer than 191 characters")
 	case len(msg.To) == 0:
 		return bad("no recipient")
 	}

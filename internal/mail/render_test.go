@@ -208,6 +208,7 @@ func TestRenderRejects(t *testing.T) {
 		change func(m *Message)
 	}{
 		{"no key", func(m *Message) { m.Key = "" }},
+		{"key too long", func(m *Message) { m.Key = strings.Repeat("键", 192) }},
 		{"no recipient", func(m *Message) { m.To = nil }},
 		{"bad recipient", func(m *Message) { m.To = []Address{{Email: "not an address"}} }},
 		{"attachment without file name", func(m *Message) {
