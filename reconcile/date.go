@@ -236,6 +236,21 @@ func (y Year) String() string {
 // MarshalJSON writes the year as "2024-2025".
 func (y Year) MarshalJSON() ([]byte, error) { return []byte(`"` + y.String() + `"`), nil }
 
+// UnmarshalJSON reads "2024-2025", or null as the zero Year.
+func (y *Year) UnmarshalJSON(b []byte) error {
+	s := string(b)
+	if s == "null" || s == `""` {
+		*y = 0
+		return nil
+	}
+	v, err := ParseYear(strings.Trim(s, `"`))
+	if err != nil {
+		return err
+	}
+	*y = v
+	return nil
+}
+
 // Start returns 1 July of the year.
 func (y Year) Start() Date { return Date{int(y), time.July, 1} }
 
