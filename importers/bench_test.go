@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -52,7 +53,7 @@ func benchFiles(b *testing.B) string {
 func TestMain(m *testing.M) {
 	code := m.Run()
 	if benchDir != "" {
-		os.RemoveAll(benchDir)
+		_ = os.RemoveAll(benchDir)
 	}
 	os.Exit(code)
 }
@@ -139,7 +140,9 @@ func writeBenchXLSX(path string) error {
 		if err != nil {
 			return err
 		}
-		io.WriteString(w, parts[name])
+		if _, err := io.WriteString(w, parts[name]); err != nil {
+			return err
+		}
 	}
 
 	// The sheet, collecting the shared strings as it goes.
@@ -189,7 +192,7 @@ func writeBenchXLSX(path string) error {
 		str("H", r, cat)
 		str("I", r, "参加")
 		str("J", r, "已签到")
-		bw.WriteString(`</row>`)
+		_, _ = bw.WriteString(`</row>`)
 	}
 	fmt.Fprint(bw, `</sheetData></worksheet>`)
 	if err := bw.Flush(); err != nil {
@@ -202,11 +205,11 @@ func writeBenchXLSX(path string) error {
 	bw = bufio.NewWriterSize(w, 1<<20)
 	fmt.Fprintf(bw, `<?xml version="1.0" encoding="UTF-8"?><sst %s count="%d" uniqueCount="%d">`, ns, refs, len(order))
 	for _, s := range order {
-		bw.WriteString("<si><t>")
-		xml.EscapeText(bw, []byte(s))
-		bw.WriteString("</t></si>")
+		_, _ = bw.WriteString("<si><t>")
+		_ = xml.EscapeText(bw, []byte(s))
+		_, _ = bw.WriteString("</t></si>")
 	}
-	bw.WriteString("</sst>")
+	_, _ = bw.WriteString("</sst>")
 	if err := bw.Flush(); err != nil {
 		return err
 	}
@@ -235,14 +238,14 @@ func BenchmarkXMLTokenScan(b *testing.B) {
 		}
 		d := xml.NewDecoder(rc)
 		for {
-			if _, err := d.Token(); err == io.EOF {
+			if _, err := d.Token(); errors.Is(err, io.EOF) {
 				break
 			} else if err != nil {
 				b.Fatal(err)
 			}
 		}
 		rc.Close()
-		zr.Close()
+		_ = zr.Close()
 	}
 	b.ReportMetric(float64(benchRows)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }
@@ -336,7 +339,7 @@ func BenchmarkImport(b *testing.B) {
 					}
 					rows += out.File.Stored
 					b.StopTimer()
-					s.Close()
+					_ = s.Close()
 					b.StartTimer()
 				}
 				b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")

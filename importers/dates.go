@@ -114,7 +114,7 @@ func parseFullDate(t string, date1904, serial bool) (reconcile.Date, bool) {
 func isSerialText(t string) bool {
 	whole, frac, _ := strings.Cut(t, ".")
 	return allDigits(whole) && len(whole) <= 5 && (frac == "" || allDigits(frac)) &&
-		!(len(whole) == 4 && frac != "")
+		(len(whole) != 4 || frac == "")
 }
 
 // dateText folds s, drops a time of day after the date ("2024-03-05

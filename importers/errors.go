@@ -105,7 +105,7 @@ func (e *FileError) Unwrap() error { return e.Err }
 func fileError(file string, sentinel error, msg string, detail error) *FileError {
 	err := sentinel
 	if detail != nil {
-		err = fmt.Errorf("%w: %v", sentinel, detail)
+		err = fmt.Errorf("%w: %w", sentinel, detail)
 	}
 	return &FileError{File: file, Message: msg, Err: err}
 }

@@ -18,10 +18,17 @@ import (
 func testDirectory(t testing.TB) *MemDirectory {
 	t.Helper()
 	var units, roster Collector
-	parseFixture(t, "units.csv", Options{Kind: reconcile.KindUnits}, &units)
-	parseFixture(t, "roster.csv", Options{Kind: reconcile.KindRoster,
+	mustParse(t, "units.csv", Options{Kind: reconcile.KindUnits}, &units)
+	mustParse(t, "roster.csv", Options{Kind: reconcile.KindRoster,
 		Directory: NewDirectory(nil, units.Units)}, &roster)
 	return NewDirectory(roster.People, units.Units)
+}
+
+func mustParse(t testing.TB, name string, opts Options, sink Sink) {
+	t.Helper()
+	if _, err := parseFixture(t, name, opts, sink); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func parseFixture(t testing.TB, name string, opts Options, sink Sink) (Summary, error) {
@@ -160,7 +167,7 @@ func compareLines(t *testing.T, what string, got, want []string) {
 
 func TestRosterAndUnitsFixtures(t *testing.T) {
 	var units, roster Collector
-	parseFixture(t, "units.csv", Options{Kind: reconcile.KindUnits}, &units)
+	mustParse(t, "units.csv", Options{Kind: reconcile.KindUnits}, &units)
 	if len(units.Units) != 3 || len(units.Rejects) != 1 {
 		t.Fatalf("units %d rejects %d, want 3 1", len(units.Units), len(units.Rejects))
 	}

@@ -148,7 +148,9 @@ func TestImportReplacesUnitSheet(t *testing.T) {
 		csv := "工号,姓名,项目序号,活动名称,科目类型,日期,学时,审核结果\n" +
 			"00123,张伟,1,讲座,A,2024-09-10,4,通过\n"
 		second := filepath.Join(dir, "v2.csv")
-		os.WriteFile(second, []byte(csv), 0o644)
+		if err := os.WriteFile(second, []byte(csv), 0o644); err != nil {
+			t.Fatal(err)
+		}
 		out, err := im.Import(ctx, second, reconcile.KindUnitSheet, "U01")
 		if err != nil || out.File.Scope != "unit:U01/2024-2025" {
 			t.Fatalf("import v2: %+v, %v", out, err)

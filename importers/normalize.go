@@ -61,17 +61,6 @@ func needsFold(s string) bool {
 	return false
 }
 
-// isPlainASCII reports whether s holds only printable ASCII, the common
-// case that needs no folding.
-func isPlainASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] >= 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
 // squeeze removes every space from s.
 func squeeze(s string) string {
 	if !strings.ContainsRune(s, ' ') {
@@ -204,7 +193,8 @@ var ErrShare = errors.New("not a share")
 func ParseShare(s string) (int, error) {
 	t := squeeze(fold(s))
 	bad := fmt.Errorf("parse share %q: %w", s, ErrShare)
-	var num, den float64 = 0, 1
+	var num float64
+	den := 1.0
 	var err error
 	switch {
 	case strings.HasSuffix(t, "%"):

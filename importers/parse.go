@@ -91,7 +91,7 @@ func Parse(ctx context.Context, name string, data []byte, opts Options, sink Sin
 	if err != nil {
 		return sum, err
 	}
-	defer b.Close()
+	defer func() { _ = b.Close() }()
 
 	started := time.Now()
 	p := newParser(base, opts, b.Date1904, sink, &sum)
@@ -167,7 +167,7 @@ func (p *parser) sheet(ctx context.Context, sh sheet) (bool, error) {
 	if err != nil {
 		return false, &FileError{File: p.file, Message: "Excel 文件已损坏或不完整，无法读取。", Err: err}
 	}
-	defer it.Close()
+	defer func() { _ = it.Close() }()
 	var h *header
 	kv := map[Field]kvPair{}
 	for it.Next() {

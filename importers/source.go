@@ -203,7 +203,7 @@ func (c *csvRows) Next() bool {
 		return false
 	}
 	if err != nil {
-		c.err = fmt.Errorf("read csv: %w: %v", ErrCorrupt, err)
+		c.err = fmt.Errorf("read csv: %w: %w", ErrCorrupt, err)
 		return false
 	}
 	line, _ := c.r.FieldPos(0)

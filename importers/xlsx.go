@@ -184,7 +184,7 @@ func readSharedStrings(zr *zip.Reader, part string) ([]string, error) {
 	inT, inPh := false, 0
 	for {
 		tok, err := d.RawToken()
-		if err == io.EOF {
+		if errors.Is(err, io.EOF) {
 			return out, nil
 		}
 		if err != nil {
@@ -228,11 +228,11 @@ func openSheet(zr *zip.Reader, part string, sst []string, lim Limits) (rowIter, 
 	}
 	merges, err := scanMerges(zf, lim.MaxMergedCells)
 	if err != nil {
-		return nil, fmt.Errorf("read sheet %s: %w: %v", part, ErrCorrupt, err)
+		return nil, fmt.Errorf("read sheet %s: %w: %w", part, ErrCorrupt, err)
 	}
 	rc, err := zf.Open()
 	if err != nil {
-		return nil, fmt.Errorf("read sheet %s: %w: %v", part, ErrCorrupt, err)
+		return nil, fmt.Errorf("read sheet %s: %w: %w", part, ErrCorrupt, err)
 	}
 	return &xlsxRows{rc: rc, d: xml.NewDecoder(bufio.NewReaderSize(rc, 256<<10)),
 		sst: sst, lim: lim, merges: merges}, nil
@@ -274,8 +274,8 @@ func (x *xlsxRows) Next() bool {
 	for {
 		tok, err := x.d.RawToken()
 		if err != nil {
-			if err != io.EOF {
-				x.err = fmt.Errorf("read sheet: %w: %v", ErrCorrupt, err)
+			if !errors.Is(err, io.EOF) {
+				x.err = fmt.Errorf("read sheet: %w: %w", ErrCorrupt, err)
 			}
 			x.done = true
 			return false
@@ -316,7 +316,7 @@ func (x *xlsxRows) row(start xml.StartElement) bool {
 	for {
 		tok, err := x.d.RawToken()
 		if err != nil {
-			x.err = fmt.Errorf("read sheet: row %d: %w: %v", n, ErrCorrupt, err)
+			x.err = fmt.Errorf("read sheet: row %d: %w: %w", n, ErrCorrupt, err)
 			return false
 		}
 		switch t := tok.(type) {
@@ -325,12 +325,12 @@ func (x *xlsxRows) row(start xml.StartElement) bool {
 				continue
 			}
 			if col, err = cellColumn(attr(t, "r"), col); err != nil {
-				x.err = fmt.Errorf("read sheet: row %d: %w: %v", n, ErrCorrupt, err)
+				x.err = fmt.Errorf("read sheet: row %d: %w: %w", n, ErrCorrupt, err)
 				return false
 			}
 			v, err := x.cell(t)
 			if err != nil {
-				x.err = fmt.Errorf("read sheet: row %d: %w: %v", n, ErrCorrupt, err)
+				x.err = fmt.Errorf("read sheet: row %d: %w: %w", n, ErrCorrupt, err)
 				return false
 			}
 			if col < x.lim.MaxColumns && v != "" {

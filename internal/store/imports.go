@@ -231,6 +231,7 @@ func clip(s string, n int) string {
 // in multi-row statements of the dialect's batch size.
 type FileWriter struct {
 	ctx                                           context.Context
+	tx                                            *sqlx.Tx
 	fileID                                        int64
 	kind                                          reconcile.SourceKind
 	records, staff, units, heads, totals, rejects *batcher
@@ -239,7 +240,7 @@ type FileWriter struct {
 func newFileWriter(ctx context.Context, tx *sqlx.Tx, d Dialect, fileID int64,
 	kind reconcile.SourceKind) *FileWriter {
 	n := d.BatchRows()
-	return &FileWriter{ctx: ctx, fileID: fileID, kind: kind,
+	return &FileWriter{ctx: ctx, tx: tx, fileID: fileID, kind: kind,
 		records: newBatcher(tx, n, "records", recordInsertColumns),
 		staff:   newBatcher(tx, n, "staff", staffInsertColumns),
 		units:   newBatcher(tx, n, "units", "file_id, active, code, name"),
@@ -352,15 +353,14 @@ func jsonOrNil(m map[string]string) (any, error) {
 // place where the dialects differ in how rows are written (see
 // Dialect.BatchRows). A full batch goes through a statement prepared once.
 type batcher struct {
-	tx     *sqlx.Tx
-	size   int
-	head   string // INSERT INTO t (cols) VALUES
-	tuple  string // (?, ?, …)
-	ncols  int
-	rows   int
-	args   []any
-	prep   *sql.Stmt
-	closed bool
+	tx    *sqlx.Tx
+	size  int
+	head  string // INSERT INTO t (cols) VALUES
+	tuple string // (?, ?, …)
+	ncols int
+	rows  int
+	args  []any
+	prep  *sql.Stmt
 }
 
 func newBatcher(tx *sqlx.Tx, size int, table, cols string) *batcher {
@@ -422,7 +422,7 @@ func (b *batcher) statement(rows int) string {
 
 func (b *batcher) close() {
 	if b.prep != nil {
-		b.prep.Close()
+		_ = b.prep.Close()
 	}
 }
 

@@ -107,7 +107,9 @@ func TestImportFileReplacesOlderInScope(t *testing.T) {
 			act := count(t, s, `SELECT COUNT(*) FROM records WHERE file_id = ? AND active = 1`, c.file)
 			all := count(t, s, `SELECT COUNT(*) FROM records WHERE file_id = ?`, c.file)
 			var status string
-			s.DB.Get(&status, `SELECT status FROM files WHERE id = ?`, c.file)
+			if err := s.DB.Get(&status, `SELECT status FROM files WHERE id = ?`, c.file); err != nil {
+				t.Fatal(err)
+			}
 			if act != c.active || all != c.kept || status != c.status {
 				t.Errorf("file %d: %d active of %d, %s; want %d of %d, %s",
 					c.file, act, all, status, c.active, c.kept, c.status)
