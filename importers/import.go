@@ -66,6 +66,9 @@ func (im *Importer) Import(ctx context.Context, path string, kind reconcile.Sour
 		im.logger().Info("file already imported", "file", path, "sha256", sha, "as", prev.Name)
 		return out, nil
 	}
+	if kind == reconcile.KindResolutions {
+		return im.importDecisions(ctx, path, unit, data, sha)
+	}
 	dir, err := im.directory(ctx)
 	if err != nil {
 		return out, err
@@ -180,13 +183,13 @@ func (s storeSink) Reject(e *RowError) error {
 // units and the roster first, so that the files after them are checked
 // against the roster they bring.
 var inboxKinds = []reconcile.SourceKind{reconcile.KindUnits, reconcile.KindRoster,
-	reconcile.KindAttendance, reconcile.KindUnitSheet, reconcile.KindClaims}
+	reconcile.KindAttendance, reconcile.KindUnitSheet, reconcile.KindClaims, reconcile.KindResolutions}
 
 // inboxFile is a file waiting in the inbox.
 type inboxFile struct {
 	path string
 	kind reconcile.SourceKind
-	unit string // unit-sheet/<unit>/
+	unit string // unit-sheet/<unit>/ or resolutions/<unit>/
 	mod  time.Time
 }
 
@@ -195,7 +198,8 @@ type inboxFile struct {
 // to the failed folder with a .error.txt beside it when it could not be
 // read. Only regular files with an allowed extension directly inside a
 // kind's folder (or a unit's folder under unit-sheet/) are touched; links
-// are never followed. The resolutions folder is left to its own importer.
+// are never followed. Returned unit workbooks (resolutions/, or
+// resolutions/<unit code>/) come last, after the data they decide on.
 func (im *Importer) ImportInbox(ctx context.Context) ([]Outcome, error) {
 	started := time.Now()
 	files, err := im.scanInbox()
@@ -233,7 +237,7 @@ func (im *Importer) scanInbox() ([]inboxFile, error) {
 		if err != nil {
 			return nil, err
 		}
-		if kind == reconcile.KindUnitSheet {
+		if kind == reconcile.KindUnitSheet || kind == reconcile.KindResolutions {
 			units, err := os.ReadDir(dir)
 			if err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return nil, fmt.Errorf("read inbox %s: %w", dir, err)

@@ -286,3 +286,26 @@ func FuzzParseCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestXLSXLimits(t *testing.T) {
+	var c Collector
+	_, err := parseFixture(t, "unit-sheet.xlsx", Options{Kind: reconcile.KindUnitSheet,
+		Unit: "U01", Limits: Limits{MaxUnzipBytes: 4096}}, &c)
+	if !errors.Is(err, ErrTooLarge) {
+		t.Fatalf("unzip limit: err = %v, want ErrTooLarge", err)
+	}
+	c = Collector{}
+	sum, err := parseFixture(t, "unit-sheet.xlsx", Options{Kind: reconcile.KindUnitSheet,
+		Unit: "U01", Limits: Limits{MaxCellChars: 8}}, &c)
+	// Rows 3 (title), 4 (type name) and 5 (date range) hold cells over 8
+	// characters; the three rows rejected anyway stay rejected.
+	if err != nil || sum.Stored != 3 || sum.Rejected != 6 {
+		t.Fatalf("cell limit: %+v, %v; want 3 stored, 6 rejected", sum, err)
+	}
+	var got []string
+	for _, r := range c.Rejects[:3] {
+		got = append(got, rejectLine(r))
+	}
+	compareLines(t, "rejects", got, []string{`统计表:3 活动名称 "学术讲座：肿瘤免…" cell-too-long`,
+		`统计表:4 项目序号 "各类培训、讲座、…" cell-too-long`, `统计表:5 开始日期 "2024年11月…" cell-too-long`})
+}

@@ -299,7 +299,7 @@ func (p *parser) checkLengths(sheet string, h *header, n int, cells []string) *R
 		}
 		code, msg := codeOf(ErrCellTooLong)
 		return &RowError{File: p.file, Sheet: sheet, Row: n, Column: col,
-			Value: c[:max/2] + "…", Code: code, Message: msg,
+			Value: string([]rune(c)[:min(max, 100)]) + "…", Code: code, Message: msg,
 			Err: fmt.Errorf("%d characters: %w", utf8.RuneCountInString(c), ErrCellTooLong)}
 	}
 	return nil

@@ -380,7 +380,9 @@ func (x *xlsxRows) cell(start xml.StartElement) (string, error) {
 				return x.cellValue(typ, val)
 			}
 		case xml.CharData:
-			if inV || inT && inPh == 0 {
+			// A value longer than any cell may be is cut just past the
+			// limit: the row is rejected as too long, not held in memory.
+			if (inV || inT && inPh == 0) && len(val) <= 4*x.lim.MaxCellChars {
 				val = append(val, t...)
 			}
 		}
