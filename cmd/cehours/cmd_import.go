@@ -17,7 +17,7 @@ import (
 
 // importKinds are the kinds `cehours import --kind` accepts.
 var importKinds = []reconcile.SourceKind{reconcile.KindRoster, reconcile.KindUnits,
-	reconcile.KindAttendance, reconcile.KindUnitSheet, reconcile.KindClaims}
+	reconcile.KindAttendance, reconcile.KindUnitSheet, reconcile.KindClaims, reconcile.KindResolutions}
 
 // importer builds the importer of the configuration over the store; it
 // draws progress on stderr when that is a terminal.

@@ -5,10 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"cehours/internal/store/storetest"
 	"cehours/reconcile"
@@ -151,6 +154,145 @@ func testPipeline(t *testing.T, c cli) {
 	}) {
 		t.Errorf("discrepancy %s is not listed as resolved and accepted", noAtt.ID)
 	}
+
+	checkReturnedWorkbook(t, c, discs)
+}
+
+// checkReturnedWorkbook builds U02's discrepancy workbook, fills in its
+// 处理意见 column as the unit secretary would — accepting the overclaim,
+// and trying to decide on another unit's discrepancy — saves it through
+// LibreOffice when it is installed, imports it as kind resolutions, and
+// checks that the decision is in force and the foreign row rejected.
+func checkReturnedWorkbook(t *testing.T, c cli, discs []reconcile.Discrepancy) {
+	t.Helper()
+	var over, foreign reconcile.Discrepancy
+	for _, d := range discs {
+		switch {
+		case d.Code == reconcile.FlagOverclaimed && d.UnitCode == "U02":
+			over = d
+		case d.UnitCode == "U01" && foreign.ID == "":
+			foreign = d
+		}
+	}
+	if over.ID == "" || foreign.ID == "" {
+		t.Fatalf("example data lacks an overclaim of U02 or a discrepancy of U01")
+	}
+	out := filepath.Join(c.dir, "reports")
+	if _, code := c.run("report", "unit", "--unit", "U02", "--year", "2024-2025", "--out", out); code != exitOK {
+		t.Fatalf("report unit: exit %d", code)
+	}
+	path := filepath.Join(out, "discrepancies-U02-2024-2025.xlsx")
+	fillDecisions(t, path, map[string][2]string{
+		over.ID:    {"认可", "会议通知为三天，按申报认定"},
+		foreign.ID: {"认可", ""},
+	})
+	path = viaLibreOffice(t, path)
+
+	if _, code := c.run("import", "--kind", "resolutions", path); code != exitPartial {
+		t.Errorf("import resolutions: exit %d, want %d (one row rejected)", code, exitPartial)
+	}
+	if _, code := c.run("reconcile", "--year", "2024-2025"); code != exitOK {
+		t.Fatalf("reconcile: exit %d", code)
+	}
+	var lines []reconcile.LedgerLine
+	c.runJSON(&lines, "ledger", over.StaffNo, "--year", "2024-2025")
+	credited := false
+	for _, l := range lines {
+		if l.Credited == reconcile.H(12) && strings.Contains(l.Decision, "unit:U02") {
+			credited = true
+		}
+	}
+	if !credited {
+		t.Errorf("after U02 accepted the overclaim, %s's ledger shows no 12-hour line decided by U02: %+v",
+			over.StaffNo, lines)
+	}
+	var after []reconcile.Discrepancy
+	c.runJSON(&after, "discrepancies", "--year", "2024-2025", "--status", "all")
+	for _, d := range after {
+		if d.ID == foreign.ID && d.Resolution != "" {
+			t.Errorf("U02's workbook decided on U01's discrepancy %s", foreign.ID)
+		}
+	}
+}
+
+// fillDecisions writes decisions (处理意见, 备注) into the rows of the
+// workbook's decisions sheet whose 编号 is a key of decide, adding rows
+// for ids the sheet does not list.
+func fillDecisions(t *testing.T, path string, decide map[string][2]string) {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	const sheet = "差异清单"
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr := -1
+	col := map[string]int{}
+	for i, r := range rows {
+		if slices.Contains(r, "编号") && slices.Contains(r, "处理意见") {
+			hdr = i
+			for j, name := range r {
+				col[name] = j + 1
+			}
+			break
+		}
+	}
+	if hdr < 0 {
+		t.Fatalf("%s: no header with 编号 and 处理意见", sheet)
+	}
+	set := func(row int, name, v string) {
+		cell, _ := excelize.CoordinatesToCellName(col[name], row)
+		if err := f.SetCellValue(sheet, cell, v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	left := map[string][2]string{}
+	for k, v := range decide {
+		left[k] = v
+	}
+	for i := hdr + 1; i < len(rows); i++ {
+		if idx := col["编号"] - 1; idx < len(rows[i]) {
+			if d, ok := left[rows[i][idx]]; ok {
+				set(i+1, "处理意见", d[0])
+				set(i+1, "备注", d[1])
+				delete(left, rows[i][idx])
+			}
+		}
+	}
+	next := len(rows) + 1
+	for id, d := range left {
+		set(next, "编号", id)
+		set(next, "处理意见", d[0])
+		set(next, "备注", d[1])
+		next++
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// viaLibreOffice re-saves an .xlsx with LibreOffice, as a unit secretary's
+// office suite would, and returns the new file; without LibreOffice it
+// returns path unchanged.
+func viaLibreOffice(t *testing.T, path string) string {
+	t.Helper()
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Log("soffice not found: importing the workbook as excelize saved it")
+		return path
+	}
+	dir := filepath.Join(t.TempDir(), "lo")
+	profile := "file://" + filepath.Join(t.TempDir(), "profile")
+	cmd := exec.Command(soffice, "-env:UserInstallation="+profile, "--headless",
+		"--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", dir, path)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, out)
+	}
+	return filepath.Join(dir, filepath.Base(path))
 }
 
 // exampleFiles returns the example inbox copied to a temporary folder,
