@@ -14,6 +14,10 @@ import (
 // callers map it to exit status 4.
 var ErrUnavailable = errors.New("smtp server unavailable")
 
+// errNotFound is returned when a message to claim was claimed or finished
+// by another process first.
+var errNotFound = errors.New("outbox message taken")
+
 // claimLease is how long a claimed message stays reserved for the process
 // that claimed it. A process that dies while sending leaves the message
 // due again when the lease ends.

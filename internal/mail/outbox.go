@@ -3,7 +3,6 @@ package mail
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -237,20 +236,23 @@ type DeadMessage struct {
 	Attempts  int       `db:"attempts"`
 	LastError string    `db:"last_error"`
 	CreatedAt time.Time `db:"created_at"`
+	// DiedAt is when delivery gave up (the outbox keeps it in
+	// next_attempt_at, which a dead message no longer needs).
+	DiedAt time.Time `db:"next_attempt_at"`
 }
 
-// DeadMessages returns the dead messages queued at or after since, oldest
-// first; none is an empty slice and no error.
-func DeadMessages(ctx context.Context, db sqlx.QueryerContext, since time.Time) ([]DeadMessage, error) {
+// DeadMessages returns the messages that died at or after since (e.g. the
+// previous HR digest), in the order they died; with none it returns an
+// empty list and no error.
+func DeadMessages(ctx context.Context, db sqlx.QueryerContext,
+	since time.Time) ([]DeadMessage, error) {
 	var list []DeadMessage
 	const q = `SELECT idem_key, kind, recipient, subject, attempts,
-		COALESCE(last_error, '') AS last_error, created_at
-		FROM outbox WHERE status = 'dead' AND created_at >= ? ORDER BY created_at, id`
+		COALESCE(last_error, '') AS last_error, created_at, next_attempt_at
+		FROM outbox WHERE status = 'dead' AND next_attempt_at >= ?
+		ORDER BY next_attempt_at, id`
 	if err := sqlx.SelectContext(ctx, db, &list, q, since.UTC()); err != nil {
 		return nil, fmt.Errorf("dead messages: %w", err)
 	}
 	return list, nil
 }
-
-// errNotFound is returned when a row vanished between two statements.
-var errNotFound = errors.New("outbox row not found")

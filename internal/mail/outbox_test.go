@@ -304,8 +304,12 @@ func TestBackoffThenDead(t *testing.T) {
 		if res, err := o.Deliver(ctx); err != nil || res != (Result{}) {
 			t.Fatalf("run after dead = %+v, %v; want nothing", res, err)
 		}
+		if dead, err := DeadMessages(ctx, s.DB, clk.Now()); err != nil || len(dead) != 0 {
+			t.Fatalf("dead since now = %+v, %v; want none", dead, err)
+		}
 		dead, err := DeadMessages(ctx, s.DB, queuedAt)
-		if err != nil || len(dead) != 1 || dead[0].Attempts != 4 || dead[0].LastError == "" {
+		if err != nil || len(dead) != 1 || dead[0].Attempts != 4 || dead[0].LastError == "" ||
+			!dead[0].DiedAt.Equal(clk.Now().Add(-24*time.Hour)) {
 			t.Fatalf("dead messages = %+v, %v", dead, err)
 		}
 		if c, err := Count(ctx, s.DB); err != nil || c != (Counts{Dead: 1}) {
