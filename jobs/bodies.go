@@ -32,16 +32,18 @@ type Pipeline struct {
 // data is followed by a reconcile.
 func (p *Pipeline) Jobs() map[string]Job {
 	return map[string]Job{
-		KindImport: {Name: KindImport, Func: p.Import, Then: func(c Counts) []string {
+		KindImport: {Name: KindImport, Func: p.Import, Writes: true, Then: func(c Counts) []string {
 			if c["changed"] > 0 {
 				return []string{KindReconcile}
 			}
 			return nil
 		}},
-		KindReconcile:   {Name: KindReconcile, Func: p.Reconciler.Run},
-		KindDigest:      {Name: KindDigest, Func: p.Digest, Period: WeekPeriod, CatchUp: true},
-		KindUnitReports: {Name: KindUnitReports, Func: p.UnitReports, Period: WeekPeriod, CatchUp: true},
-		KindReminders: {Name: KindReminders, Func: p.Reminders, CatchUp: true,
+		KindReconcile: {Name: KindReconcile, Func: p.Reconciler.Run, Writes: true},
+		KindDigest: {Name: KindDigest, Func: p.Digest, Period: WeekPeriod, CatchUp: true,
+			Reads: true},
+		KindUnitReports: {Name: KindUnitReports, Func: p.UnitReports, Period: WeekPeriod,
+			CatchUp: true, Reads: true},
+		KindReminders: {Name: KindReminders, Func: p.Reminders, CatchUp: true, Reads: true,
 			Period: ReminderPeriod(p.Config.ReminderDates)},
 		KindSend: {Name: KindSend, Func: p.Send},
 	}

@@ -119,6 +119,13 @@ type Job struct {
 	// Then names the jobs to run right after a successful run with these
 	// counts: the import triggers a reconcile when it changed data.
 	Then func(c Counts) []string
+	// Writes marks a job that changes the data reports are built from
+	// (import, reconcile); Reads a job that builds reports from it. In
+	// one daemon a Reads job never runs while a Writes job and the jobs
+	// that follow it run, so that no report sees data half-way through
+	// an import and its reconcile. On start, the daemon runs every
+	// scheduled Writes job once before it catches up.
+	Writes, Reads bool
 }
 
 // periodAt returns the period of j at t and whether j acts at t.

@@ -35,7 +35,8 @@ type Scheduler struct {
 	Log   *slog.Logger
 
 	busy     map[string]*sync.Mutex
-	mu       sync.Mutex // orders wg.Add before the stop's wg.Wait
+	data     sync.RWMutex // Writes jobs exclusive, Reads jobs shared
+	mu       sync.Mutex   // orders wg.Add before the stop's wg.Wait
 	wg       sync.WaitGroup
 	stopping atomic.Bool
 	jobCtx   context.Context
@@ -68,13 +69,16 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			s.fire(name, sc.Tick(s.Runner.Clock().In(loc)))
 		}))
 	}
+	// Bring the data up to date before any report can run (the data lock
+	// is taken before cron starts), then catch up what was missed while no
+	// daemon ran.
+	s.data.Lock()
 	c.Start()
 	s.Log.Info("daemon started", "instance", s.Runner.Instance, "jobs", len(scheds))
-
-	// Catch up what was missed while no daemon ran.
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
+		s.refresh(scheds)
 		s.catchUp(scheds)
 	}()
 
@@ -143,9 +147,47 @@ func (s *Scheduler) fire(name string, at time.Time) {
 			"scheduled", at.Format(time.RFC3339))
 		return
 	}
-	res := s.Runner.RunAt(s.jobCtx, s.Jobs[name], at)
+	j := s.Jobs[name]
+	release := s.hold(j)
+	defer release()
+	res := s.Runner.RunAt(s.jobCtx, j, at)
 	mu.Unlock()
 	s.follow(res)
+}
+
+// hold takes the data lock a job needs and returns its release.
+func (s *Scheduler) hold(j Job) func() {
+	switch {
+	case j.Writes:
+		s.data.Lock()
+		return s.data.Unlock
+	case j.Reads:
+		s.data.RLock()
+		return s.data.RUnlock
+	}
+	return func() {}
+}
+
+// refresh runs, on start, every Writes job once in pipeline order
+// (import, then reconcile, even one without a schedule of its own),
+// without the jobs that follow them, so that the reports caught up next
+// see current data. The caller holds the data lock; refresh releases it.
+func (s *Scheduler) refresh(scheds map[string]Schedule) {
+	defer s.data.Unlock()
+	for _, name := range orderedNames(s.Jobs) {
+		j := s.Jobs[name]
+		if !j.Writes || s.stopping.Load() {
+			continue
+		}
+		at := s.Runner.Clock().In(s.Runner.Location).Truncate(time.Second)
+		if sc, ok := scheds[name]; ok {
+			at = sc.Tick(at)
+		}
+		mu := s.busy[name]
+		mu.Lock()
+		s.Runner.RunAt(s.jobCtx, j, at)
+		mu.Unlock()
+	}
 }
 
 // enter counts a job in unless the daemon is stopping; the caller
@@ -161,8 +203,9 @@ func (s *Scheduler) enter() bool {
 }
 
 // follow runs the jobs that the job of res asks for after a successful
-// run, waiting for each to be free in this process; their period is
-// derived from the run that triggered them.
+// run, waiting for each to be free in this process, under the data lock
+// of the job they follow; their period is derived from the run that
+// triggered them.
 func (s *Scheduler) follow(res Result) {
 	j := s.Jobs[res.Run.Job]
 	if res.Outcome != OutcomeOK || j.Then == nil {
