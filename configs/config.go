@@ -340,7 +340,7 @@ func checkDSN(dsn string) error {
 		return nil
 	}
 	if _, err := gomysql.ParseDSN(dsn); err != nil {
-		return fmt.Errorf("neither sqlite:PATH nor a MySQL DSN: %v", err)
+		return fmt.Errorf("neither sqlite:PATH nor a MySQL DSN: %w", err)
 	}
 	return nil
 }

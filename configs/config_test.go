@@ -53,7 +53,9 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "c.yaml")
-			os.WriteFile(p, []byte(tt.yaml), 0o600)
+			if err := os.WriteFile(p, []byte(tt.yaml), 0o600); err != nil {
+				t.Fatal(err)
+			}
 			_, err := Load(p)
 			if !errors.Is(err, ErrInvalid) {
 				t.Fatalf("Load: %v, want ErrInvalid", err)

@@ -87,7 +87,7 @@ func parseDecisions(ctx context.Context, name string, data []byte, lim Limits) (
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	defer b.Close()
+	defer func() { _ = b.Close() }()
 	found := false
 	for _, sh := range b.Sheets {
 		it, err := sh.Open()
@@ -97,7 +97,7 @@ func parseDecisions(ctx context.Context, name string, data []byte, lim Limits) (
 		idCol, decCol, noteCol := -1, -1, -1
 		for it.Next() {
 			if err := ctx.Err(); err != nil {
-				it.Close()
+				_ = it.Close()
 				return nil, nil, 0, err
 			}
 			n, cells := it.Row()
@@ -118,7 +118,7 @@ func parseDecisions(ctx context.Context, name string, data []byte, lim Limits) (
 			}
 		}
 		err = it.Err()
-		it.Close()
+		_ = it.Close()
 		if err != nil {
 			return nil, nil, 0, err
 		}

@@ -139,7 +139,7 @@ func (r *Runner) call(ctx context.Context, j Job, run Run, lease Lease) (c Count
 		}
 	}()
 	c, err = j.Func(jctx, run)
-	if err != nil && context.Cause(jctx) == ErrLockLost {
+	if err != nil && errors.Is(context.Cause(jctx), ErrLockLost) {
 		err = fmt.Errorf("run %s: %w: %w", j.Name, ErrLockLost, err)
 	}
 	return c, err

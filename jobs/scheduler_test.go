@@ -154,8 +154,8 @@ func TestStopWaitsForRunningJob(t *testing.T) {
 	<-started
 	cancel()
 	select {
-	case <-done:
-		t.Fatal("Run returned while a job was still running")
+	case err := <-done:
+		t.Fatalf("Run returned (%v) while a job was still running", err)
 	case <-time.After(200 * time.Millisecond):
 	}
 	close(release)

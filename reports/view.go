@@ -8,7 +8,6 @@ import (
 	htmltemplate "html/template"
 	"io"
 	"slices"
-	"strings"
 	texttemplate "text/template"
 
 	"cehours/reconcile"
@@ -173,6 +172,3 @@ func byCode(codes []CodeCount, n func(CodeCount) int) ([]codeRow, int) {
 	})
 	return rows, total
 }
-
-// oneLine flattens s for a plain-text list item.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -207,7 +207,7 @@ func oneLine(s string, n int) string {
 // countFiles counts the regular files below dir; a missing dir has none.
 func countFiles(dir string) int {
 	n := 0
-	filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+	_ = filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
 		if err == nil && d.Type().IsRegular() {
 			n++
 		}

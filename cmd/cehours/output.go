@@ -39,9 +39,10 @@ func printRows(w io.Writer, format string, header []string, rows [][]string, v a
 		return enc.Encode(v)
 	case "csv":
 		cw := csv.NewWriter(w)
-		cw.Write(header)
-		cw.WriteAll(rows)
-		return cw.Error()
+		if err := cw.Write(header); err != nil {
+			return err
+		}
+		return cw.WriteAll(rows)
 	}
 	return writeAligned(w, append([][]string{header}, rows...))
 }

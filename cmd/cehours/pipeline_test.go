@@ -302,7 +302,7 @@ func exampleFiles(t *testing.T) map[string][]string {
 	dst := t.TempDir()
 	copyTree(t, "../../examples/inbox", dst)
 	files := map[string][]string{}
-	filepath.WalkDir(dst, func(p string, d os.DirEntry, err error) error {
+	_ = filepath.WalkDir(dst, func(p string, d os.DirEntry, err error) error {
 		if err == nil && d.Type().IsRegular() {
 			rel, _ := filepath.Rel(dst, p)
 			kind, _, _ := strings.Cut(rel, string(filepath.Separator))

@@ -7,10 +7,6 @@ import (
 	"cehours/reconcile"
 )
 
-// perYearCap is the yearly cap of the types background records use; the
-// background never reaches one, so its standings are plain sums.
-var perYearCap = map[int]reconcile.Hours{1: 1600, 2: 1600, 3: 1600, 14: 1600, 16: 800, 26: 1600, 31: 1600}
-
 // Titles of the activities background staff report, by type.
 var (
 	conferences = []string{

@@ -23,8 +23,7 @@ type expectCase struct {
 	Standing string               `json:"standing,omitempty"` // the person-year's status, when the case is about it
 	Note     string               `json:"note,omitempty"`
 
-	acts    []*activity
-	sources []*source
+	acts []*activity
 }
 
 // deliberate places the deliberate cases and returns them in the order

@@ -76,7 +76,6 @@ type source struct {
 	act        *activity
 	ref        rowRef // where it was written; filled by the writers
 	ref2       rowRef // the second listing of a Twice row
-	unitOwnRow bool   // a row in a unit sheet: the unit's code decides the folder
 }
 
 // rowRef locates a written row: file (relative to the inbox), sheet and

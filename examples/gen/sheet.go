@@ -247,7 +247,6 @@ func normaliseZip(path string, saved time.Time) error {
 	for _, f := range r.File {
 		h := f.FileHeader
 		h.Modified = saved
-		h.ModifiedTime, h.ModifiedDate = 0, 0
 		h.Extra = nil
 		w, err := zw.CreateRaw(&h)
 		if err != nil {

@@ -154,8 +154,9 @@ func (t *smtpTransport) transact(m *outgoing) error {
 
 func (t *smtpTransport) close() {
 	if t.conn != nil {
-		t.client.CloseWithSMTPClient(t.conn)
-		t.conn.Close()
+		// The connection is being abandoned: a failing QUIT changes nothing.
+		_ = t.client.CloseWithSMTPClient(t.conn)
+		_ = t.conn.Close()
 		t.conn = nil
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/jmoiron/sqlx"
@@ -79,7 +80,7 @@ func PersonLedger(ctx context.Context, q Queryer, staffNo string, y reconcile.Ye
 		pending_total, capped, missing_total, missing_a, missing_bc, ledger
 		FROM standings WHERE staff_no = ? AND year = ?`
 	err = sqlx.GetContext(ctx, q, &row, query, staffNo, int(y))
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil, false, nil
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -69,7 +70,7 @@ func StaffByNo(ctx context.Context, q Queryer, no string) (p reconcile.Staff, fo
 		FROM staff WHERE active = 1 AND staff_no = ? LIMIT 1`
 	var r staffRow
 	err = sqlx.GetContext(ctx, q, &r, query, no)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return p, false, nil
 	}
 	if err != nil {

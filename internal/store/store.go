@@ -59,7 +59,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := s.DB.PingContext(pctx); err != nil {
-		s.DB.Close()
+		_ = s.DB.Close()
 		return nil, fmt.Errorf("open %s: %w: %w", s.Name, ErrUnavailable, err)
 	}
 	return s, nil
@@ -205,7 +205,9 @@ func (s *Store) mysqlLock(ctx context.Context, name string, wait time.Duration) 
 		return nil, fmt.Errorf("lock %s: %w", name, err)
 	}
 	return func() {
-		conn.ExecContext(context.Background(), "SELECT RELEASE_LOCK(?)", name)
+		// Closing the connection releases the lock too; the explicit
+		// release only makes it prompt.
+		_, _ = conn.ExecContext(context.Background(), "SELECT RELEASE_LOCK(?)", name)
 		conn.Close()
 	}, nil
 }

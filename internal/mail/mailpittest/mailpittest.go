@@ -127,8 +127,8 @@ func Start(t testing.TB, extra ...string) *Server {
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
-		cmd.Process.Kill()
-		<-exited
+		_ = cmd.Process.Kill()
+		_ = <-exited // killed: the exit status says only that
 	})
 	if err := s.waitReady(exited, 20*time.Second); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "mailpit.log"))
@@ -155,7 +155,7 @@ func (s *Server) waitReady(exited <-chan error, limit time.Duration) error {
 	for time.Now().Before(deadline) {
 		select {
 		case err := <-exited:
-			return fmt.Errorf("mailpit exited: %v", err)
+			return fmt.Errorf("mailpit exited: %w", err)
 		default:
 		}
 		c, err := net.DialTimeout("tcp", net.JoinHostPort(s.SMTPHost,
