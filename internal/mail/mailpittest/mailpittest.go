@@ -128,7 +128,7 @@ func Start(t testing.TB, extra ...string) *Server {
 	go func() { exited <- cmd.Wait() }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
-		_ = <-exited // killed: the exit status says only that
+		<-exited //nolint:errcheck // killed: its exit status says only that
 	})
 	if err := s.waitReady(exited, 20*time.Second); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "mailpit.log"))
