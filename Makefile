@@ -17,9 +17,15 @@ run: build
 # demo: run the whole pipeline once on the example university, mail to files
 demo: build
 	@rm -rf var/demo && mkdir -p var/demo && cp -r examples/inbox var/demo/inbox
-	CEHOURS_CONFIG=examples/demo.yaml ./$(BIN) --today 2025-08-20 once; test $$? -le 3
-	@echo; echo "Reports: var/demo/reports   Mail (.eml): var/demo/outbox   Database: var/demo/cehours.db"
-	@echo "Try: ./$(BIN) --config examples/demo.yaml --today 2025-08-20 standings"
+	@CEHOURS_CONFIG=examples/demo.yaml ./$(BIN) --today 2025-08-20 once; s=$$?; test $$s -le 3
+	@CEHOURS_CONFIG=examples/demo.yaml ./$(BIN) --today 2025-08-20 report digest --out var/demo/reports
+	@CEHOURS_CONFIG=examples/demo.yaml ./$(BIN) --today 2025-08-20 report unit --out var/demo/reports
+	@echo
+	@echo "Mail, as .eml files with their attachments: var/demo/outbox"
+	@echo "Workbooks (HR digest, one per unit):        var/demo/reports"
+	@echo "Database (SQLite):                          var/demo/cehours.db"
+	@echo "Look around: CEHOURS_CONFIG=examples/demo.yaml ./$(BIN) --today 2025-08-20 standings"
+	@echo "             CEHOURS_CONFIG=examples/demo.yaml ./$(BIN) --today 2025-08-20 discrepancies"
 
 # test: run every test (MySQL variants need CEHOURS_TEST_MYSQL_DSN; see README)
 test:
