@@ -80,7 +80,7 @@ func (im *Importer) Import(ctx context.Context, path string, kind reconcile.Sour
 	meta := store.ImportedFile{Name: filepath.Base(path), Path: path, SHA256: sha, Kind: kind,
 		Size: int64(len(data)), UnitCode: unit}
 	stored, err := im.Store.ImportFile(ctx, meta, func(w *store.FileWriter) (store.ImportedFile, error) {
-		sum, err := Parse(ctx, path, data, opts, storeSink{w})
+		sum, err := parseInto(ctx, path, data, opts, w)
 		meta.Scope, meta.UnitCode = sum.Scope, sum.UnitCode
 		meta.Stored, meta.Rejected, meta.Skipped = sum.Stored, sum.Rejected, sum.Skipped
 		return meta, err
@@ -165,18 +165,135 @@ func readRegular(path string, max int64) ([]byte, error) {
 	return data, nil
 }
 
-// storeSink hands parsed rows to the store's writer.
-type storeSink struct{ w *store.FileWriter }
-
-func (s storeSink) Record(r reconcile.Record) error { return s.w.Record(r) }
-func (s storeSink) Person(p reconcile.Staff) error  { return s.w.Person(p) }
-func (s storeSink) Unit(u reconcile.Unit) error     { return s.w.Unit(u) }
-func (s storeSink) Total(t reconcile.UnitTotal) error {
-	return s.w.Total(t)
+// parseInto parses a file in one goroutine and writes its rows in this
+// one, so that reading the file and the database's work on the previous
+// batch overlap. The writer (a transaction) is only used here. The first
+// error of either side stops both.
+func parseInto(ctx context.Context, path string, data []byte, opts Options,
+	w *store.FileWriter) (Summary, error) {
+	pctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan *rowBatch, 4)
+	var sum Summary
+	var perr error
+	go func() {
+		defer close(ch)
+		ps := &pipeSink{ctx: pctx, ch: ch, cur: &rowBatch{}}
+		sum, perr = Parse(pctx, path, data, opts, ps)
+		if perr == nil {
+			perr = ps.send()
+		}
+	}()
+	var werr error
+	for b := range ch {
+		if werr == nil {
+			if werr = b.write(w); werr != nil {
+				cancel()
+			}
+		}
+	}
+	if werr != nil {
+		return sum, werr
+	}
+	return sum, perr
 }
-func (s storeSink) Reject(e *RowError) error {
-	return s.w.Reject(store.Reject{Sheet: e.Sheet, Row: e.Row, Column: e.Column,
-		Value: e.Value, Code: e.Code, Message: e.Message})
+
+// rowBatch is a batch of parsed rows on their way to the writer.
+type rowBatch struct {
+	records []reconcile.Record
+	people  []reconcile.Staff
+	units   []reconcile.Unit
+	totals  []reconcile.UnitTotal
+	rejects []*RowError
+	n       int
+}
+
+// pipeBatch is how many rows travel together from parser to writer.
+const pipeBatch = 512
+
+// write hands a batch's rows to the store's writer.
+func (b *rowBatch) write(w *store.FileWriter) error {
+	for _, r := range b.records {
+		if err := w.Record(r); err != nil {
+			return err
+		}
+	}
+	for _, p := range b.people {
+		if err := w.Person(p); err != nil {
+			return err
+		}
+	}
+	for _, u := range b.units {
+		if err := w.Unit(u); err != nil {
+			return err
+		}
+	}
+	for _, t := range b.totals {
+		if err := w.Total(t); err != nil {
+			return err
+		}
+	}
+	for _, e := range b.rejects {
+		if err := (storeSink{w}).Reject(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pipeSink is the Sink of the parsing goroutine: it fills batches and
+// sends each full one to the writer.
+type pipeSink struct {
+	ctx context.Context
+	ch  chan<- *rowBatch
+	cur *rowBatch
+}
+
+func (s *pipeSink) added() error {
+	s.cur.n++
+	if s.cur.n < pipeBatch {
+		return nil
+	}
+	return s.send()
+}
+
+// send hands the current batch over, unless the import was cancelled.
+func (s *pipeSink) send() error {
+	if s.cur.n == 0 {
+		return nil
+	}
+	select {
+	case s.ch <- s.cur:
+		s.cur = &rowBatch{}
+		return nil
+	case <-s.ctx.Done():
+		return s.ctx.Err()
+	}
+}
+
+func (s *pipeSink) Record(r reconcile.Record) error {
+	s.cur.records = append(s.cur.records, r)
+	return s.added()
+}
+
+func (s *pipeSink) Person(p reconcile.Staff) error {
+	s.cur.people = append(s.cur.people, p)
+	return s.added()
+}
+
+func (s *pipeSink) Unit(u reconcile.Unit) error {
+	s.cur.units = append(s.cur.units, u)
+	return s.added()
+}
+
+func (s *pipeSink) Total(t reconcile.UnitTotal) error {
+	s.cur.totals = append(s.cur.totals, t)
+	return s.added()
+}
+
+func (s *pipeSink) Reject(e *RowError) error {
+	s.cur.rejects = append(s.cur.rejects, e)
+	return s.added()
 }
 
 // inboxKinds are the inbox folders in the order they are imported: the
@@ -336,4 +453,17 @@ func freeName(path string) (string, error) {
 	ext := filepath.Ext(path)
 	stamp := time.Now().Format("20060102-150405.000000000")
 	return strings.TrimSuffix(path, ext) + "." + stamp + ext, nil
+}
+
+// storeSink hands parsed rows straight to the store's writer, in the
+// caller's goroutine.
+type storeSink struct{ w *store.FileWriter }
+
+func (s storeSink) Record(r reconcile.Record) error   { return s.w.Record(r) }
+func (s storeSink) Person(p reconcile.Staff) error    { return s.w.Person(p) }
+func (s storeSink) Unit(u reconcile.Unit) error       { return s.w.Unit(u) }
+func (s storeSink) Total(t reconcile.UnitTotal) error { return s.w.Total(t) }
+func (s storeSink) Reject(e *RowError) error {
+	return s.w.Reject(store.Reject{Sheet: e.Sheet, Row: e.Row, Column: e.Column,
+		Value: e.Value, Code: e.Code, Message: e.Message})
 }
