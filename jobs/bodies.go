@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/jmoiron/sqlx"
+
 	"cehours/configs"
 	"cehours/importers"
 	"cehours/internal/mail"
@@ -155,6 +157,7 @@ func (p *Pipeline) UnitReports(ctx context.Context, r Run) (Counts, error) {
 func (p *Pipeline) Reminders(ctx context.Context, r Run) (Counts, error) {
 	c := Counts{"people": 0, "queued": 0, "no_address": 0}
 	y := ReportYear(r.Today)
+	batch := &queueBatch{p: p, c: c}
 	err := reportdata.EachReminder(ctx, p.Store.DB, y, r.Today, "", func(in reports.Reminder) error {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -169,12 +172,62 @@ func (p *Pipeline) Reminders(ctx context.Context, r Run) (Counts, error) {
 			c["no_address"]++
 			return nil
 		}
-		return p.queue(ctx, msg, c)
+		return batch.add(ctx, msg)
 	})
+	if err == nil {
+		err = batch.flush(ctx)
+	}
 	if err != nil {
 		return c, fmt.Errorf("reminders %s: %w", y, err)
 	}
 	return c, nil
+}
+
+// queueBatch queues messages many to a transaction: on MySQL a commit per
+// message costs more than building the message. A crash loses at most the
+// batch being written, and a re-run queues it (keys already queued are
+// skipped).
+type queueBatch struct {
+	p    *Pipeline
+	c    Counts
+	msgs []mail.Message
+}
+
+const queueBatchSize = 200
+
+func (b *queueBatch) add(ctx context.Context, msg mail.Message) error {
+	b.msgs = append(b.msgs, msg)
+	if len(b.msgs) < queueBatchSize {
+		return nil
+	}
+	return b.flush(ctx)
+}
+
+func (b *queueBatch) flush(ctx context.Context) error {
+	if len(b.msgs) == 0 {
+		return nil
+	}
+	queued := 0
+	err := b.p.Store.InTx(ctx, func(tx *sqlx.Tx) error {
+		queued = 0
+		for _, m := range b.msgs {
+			ok, err := b.p.Outbox.Queue(ctx, tx, m)
+			if err != nil {
+				return err
+			}
+			if ok {
+				queued++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	b.c["queued"] += queued
+	b.c["already_queued"] += len(b.msgs) - queued
+	b.msgs = b.msgs[:0]
+	return nil
 }
 
 // queue puts msg in the outbox and counts it as queued, or as
