@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -45,6 +47,10 @@ func (rc *Reconciler) Run(ctx context.Context, r Run) (Counts, error) {
 // Year recomputes year y as of today in one transaction, so that readers
 // see either the previous run's results or this one's, never a mix. On
 // unchanged data a second run writes nothing.
+//
+// The roster is walked a batch at a time; while the workers compute one
+// batch, the next is read, since the transaction's connection is free
+// then.
 func (rc *Reconciler) Year(ctx context.Context, y reconcile.Year, today reconcile.Date) (Counts, error) {
 	started := time.Now()
 	c := Counts{}
@@ -54,28 +60,34 @@ func (rc *Reconciler) Year(ctx context.Context, y reconcile.Year, today reconcil
 		if err != nil {
 			return err
 		}
-		after := ""
+		cur, err := rc.load(ctx, tx, y, "")
+		if err != nil {
+			return err
+		}
 		for {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			staff, err := store.StaffInScope(ctx, tx, y, after, rc.batch())
-			if err != nil {
-				return err
+			done := make(chan []computed, 1)
+			go func(b *batch) { done <- rc.compute(b, res, y, today) }(cur)
+			var next *batch
+			var loadErr error
+			if !cur.tail() {
+				next, loadErr = rc.load(ctx, tx, y, cur.rng.Last)
 			}
-			rng := store.Range{After: after}
-			if len(staff) > 0 {
-				rng.Last = staff[len(staff)-1].No
+			outs := <-done
+			if loadErr != nil {
+				return loadErr
 			}
-			sc, err := rc.batchYear(ctx, tx, y, rng, staff, res, today, c)
-			if err != nil {
-				return err
-			}
+			sc, err := rc.save(ctx, tx, y, cur, outs, today, c)
 			saved.Add(sc)
-			if len(staff) == 0 {
+			if err != nil || cur.tail() {
+				if err != nil {
+					return err
+				}
 				break
 			}
-			after = rng.Last
+			cur = next
 		}
 		sc, err := rc.sharedEvidence(ctx, tx, y, today)
 		saved.Add(sc)
@@ -94,89 +106,115 @@ func (rc *Reconciler) Year(ctx context.Context, y reconcile.Year, today reconcil
 	return c, nil
 }
 
-// batchYear reconciles the people of one batch, whose staff numbers are
-// in rng, and the records in rng that belong to nobody in scope. An empty
-// staff list is the tail after the last person.
-func (rc *Reconciler) batchYear(ctx context.Context, tx *sqlx.Tx, y reconcile.Year, rng store.Range,
-	staff []reconcile.Staff, res map[string]reconcile.Resolution, today reconcile.Date, c Counts) (store.SaveCounts, error) {
+// batch is the people of one batch, whose staff numbers are in rng, with
+// every record and unit total in rng. An empty staff list is the tail:
+// the records after the last person.
+type batch struct {
+	rng    store.Range
+	staff  []reconcile.Staff
+	recs   map[string][]reconcile.Record
+	totals map[string][]reconcile.UnitTotal
+	count  int // records read
+}
+
+func (b *batch) tail() bool { return len(b.staff) == 0 }
+
+// load reads the batch of people after the staff number `after`.
+func (rc *Reconciler) load(ctx context.Context, tx *sqlx.Tx, y reconcile.Year, after string) (*batch, error) {
+	staff, err := store.StaffInScope(ctx, tx, y, after, rc.batchSize())
+	if err != nil {
+		return nil, err
+	}
+	b := &batch{rng: store.Range{After: after}, staff: staff,
+		totals: map[string][]reconcile.UnitTotal{}}
 	var recs []reconcile.Record
-	var totals []reconcile.UnitTotal
-	var err error
-	if rng.Last == "" {
-		recs, err = store.RecordsAfter(ctx, tx, y, rng.After)
+	if b.tail() {
+		recs, err = store.RecordsAfter(ctx, tx, y, after)
 	} else {
-		recs, err = store.RecordsInRange(ctx, tx, y, rng.After, rng.Last)
+		b.rng.Last = staff[len(staff)-1].No
+		recs, err = store.RecordsInRange(ctx, tx, y, after, b.rng.Last)
 		if err == nil {
-			totals, err = store.UnitTotalsInRange(ctx, tx, y, rng.After, rng.Last)
+			var totals []reconcile.UnitTotal
+			totals, err = store.UnitTotalsInRange(ctx, tx, y, after, b.rng.Last)
+			for _, t := range totals {
+				b.totals[t.StaffNo] = append(b.totals[t.StaffNo], t)
+			}
 		}
 	}
 	if err != nil {
-		return store.SaveCounts{}, err
+		return nil, err
 	}
-	c["records"] += len(recs)
-	byStaff := groupRecords(recs)
-	totalsBy := map[string][]reconcile.UnitTotal{}
-	for _, t := range totals {
-		totalsBy[t.StaffNo] = append(totalsBy[t.StaffNo], t)
-	}
+	b.recs, b.count = groupRecords(recs), len(recs)
+	return b, nil
+}
 
-	// Each person in scope, computed on every core; results keep the
-	// roster order, so the outcome does not depend on scheduling.
-	outs := rc.compute(staff, byStaff, totalsBy, res, y, today)
-	results := make([]store.PersonResult, 0, len(staff))
+// save stores a computed batch: the standings of its people, and the
+// discrepancies of its people and of the records in its range that belong
+// to no one in scope.
+func (rc *Reconciler) save(ctx context.Context, tx *sqlx.Tx, y reconcile.Year, b *batch,
+	outs []computed, today reconcile.Date, c Counts) (store.SaveCounts, error) {
+	c["records"] += b.count
+	results := make([]store.PersonResult, 0, len(outs))
 	var discs []reconcile.Discrepancy
-	for i, r := range outs {
-		delete(byStaff, staff[i].No)
-		results = append(results, store.PersonResult{Standing: r.Standing, Ledger: reconcile.Ledger(r.Occurrences)})
-		discs = append(discs, r.Discrepancies...)
+	for i, o := range outs {
+		delete(b.recs, b.staff[i].No)
+		results = append(results, o.saved)
+		discs = append(discs, o.Discrepancies...)
 		c["people"]++
-		c["occurrences"] += len(r.Occurrences)
-		c[statusCount(r.Standing.Status)]++
+		c["occurrences"] += len(o.Occurrences)
+		c[statusCount(o.Standing.Status)]++
 	}
 
 	// Records of staff numbers the roster does not know. People in the
 	// roster but out of scope for the year (not yet hired, gone) are not
 	// reported.
-	if len(byStaff) > 0 {
-		known, err := store.RosterNumbers(ctx, tx, keys(byStaff))
+	if len(b.recs) > 0 {
+		known, err := store.RosterNumbers(ctx, tx, keys(b.recs))
 		if err != nil {
 			return store.SaveCounts{}, err
 		}
 		var orphans []reconcile.Record
-		for no, rs := range byStaff {
+		for _, no := range slices.Sorted(maps.Keys(b.recs)) {
 			if !known[no] {
-				orphans = append(orphans, rs...)
+				orphans = append(orphans, b.recs[no]...)
 			}
 		}
 		discs = append(discs, rc.Engine.Unknown(orphans, today)...)
 	}
 
-	saved, err := store.SaveStandings(ctx, tx, rc.Store.Dialect, y, rng, results)
+	saved, err := store.SaveStandings(ctx, tx, rc.Store.Dialect, y, b.rng, results)
 	if err != nil {
 		return saved, err
 	}
-	merged, err := store.MergeDiscrepancies(ctx, tx, rc.Store.Dialect, y, rng,
+	merged, err := store.MergeDiscrepancies(ctx, tx, rc.Store.Dialect, y, b.rng,
 		store.Codes{Except: []reconcile.FlagCode{reconcile.FlagSharedEvidence}}, discs, today)
 	saved.Add(merged)
 	return saved, err
 }
 
-// compute reconciles each person of staff, spreading the people over
-// GOMAXPROCS workers; the i-th result is staff[i]'s.
-func (rc *Reconciler) compute(staff []reconcile.Staff, recs map[string][]reconcile.Record,
-	totals map[string][]reconcile.UnitTotal, res map[string]reconcile.Resolution,
-	y reconcile.Year, today reconcile.Date) []reconcile.Result {
-	out := make([]reconcile.Result, len(staff))
-	workers := min(runtime.GOMAXPROCS(0), len(staff))
+// computed is one person's result with its stored form.
+type computed struct {
+	reconcile.Result
+	saved store.PersonResult
+}
+
+// compute reconciles each person of the batch and encodes the result
+// for storage, spreading the people over GOMAXPROCS workers; the i-th
+// result is b.staff[i]'s. It does not touch the database.
+func (rc *Reconciler) compute(b *batch, res map[string]reconcile.Resolution,
+	y reconcile.Year, today reconcile.Date) []computed {
+	out := make([]computed, len(b.staff))
+	workers := min(runtime.GOMAXPROCS(0), len(b.staff))
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := w; i < len(staff); i += workers {
-				p := staff[i]
-				out[i] = rc.Engine.Reconcile(reconcile.Input{Staff: p, Year: y, Records: recs[p.No],
-					Totals: totals[p.No], Resolutions: res, Today: today})
+			for i := w; i < len(b.staff); i += workers {
+				p := b.staff[i]
+				r := rc.Engine.Reconcile(reconcile.Input{Staff: p, Year: y, Records: b.recs[p.No],
+					Totals: b.totals[p.No], Resolutions: res, Today: today})
+				out[i] = computed{r, store.NewPersonResult(r.Standing, reconcile.Ledger(r.Occurrences))}
 			}
 		}()
 	}
@@ -196,7 +234,7 @@ func (rc *Reconciler) sharedEvidence(ctx context.Context, tx *sqlx.Tx, y reconci
 		reconcile.SharedEvidence(recs), today)
 }
 
-func (rc *Reconciler) batch() int {
+func (rc *Reconciler) batchSize() int {
 	if rc.Batch > 0 {
 		return rc.Batch
 	}

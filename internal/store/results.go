@@ -16,6 +16,18 @@ import (
 type PersonResult struct {
 	Standing reconcile.Standing
 	Ledger   []reconcile.LedgerLine
+
+	ledgerJSON string
+	digest     string
+}
+
+// NewPersonResult returns the result of one person and year, encoded for
+// storage. Encoding is the costly part of saving, so callers that compute
+// many people at once call this in their workers.
+func NewPersonResult(st reconcile.Standing, ledger []reconcile.LedgerLine) PersonResult {
+	lj := jsonText(ledger)
+	sum := sha256.Sum256([]byte(jsonText(st) + lj))
+	return PersonResult{Standing: st, Ledger: ledger, ledgerJSON: lj, digest: hex.EncodeToString(sum[:])}
 }
 
 // Range is a half-open interval of staff numbers, (After, Last]; an empty
@@ -81,9 +93,10 @@ func SaveStandings(ctx context.Context, tx *sqlx.Tx, d Dialect, y reconcile.Year
 	var digests []string
 	var remove []string
 	for _, r := range results {
-		ledger := jsonText(r.Ledger)
-		sum := sha256.Sum256([]byte(jsonText(r.Standing) + ledger))
-		dg := hex.EncodeToString(sum[:])
+		if r.digest == "" {
+			r = NewPersonResult(r.Standing, r.Ledger)
+		}
+		dg := r.digest
 		if old, ok := stored[r.Standing.StaffNo]; !ok || old != dg {
 			changed = append(changed, r)
 			digests = append(digests, dg)
@@ -138,7 +151,7 @@ func insertStandings(ctx context.Context, tx *sqlx.Tx, d Dialect, y reconcile.Ye
 			s.Hours.A, s.Hours.B, s.Hours.C, s.Hours.Total,
 			s.Pending.A, s.Pending.B, s.Pending.C, s.Pending.Total,
 			s.Capped, s.Missing.Total, s.Missing.A, s.Missing.BC,
-			jsonText(r.Ledger), digests[i], now}
+			r.ledgerJSON, digests[i], now}
 	}
 	return InsertRows(ctx, tx, d, "INSERT INTO standings "+standingColumns+" VALUES ", standingPlaceholders, rows)
 }

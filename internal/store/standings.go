@@ -136,13 +136,13 @@ const recordSelectColumns = `r.id, r.file_id, f.name AS file_name, r.kind, r.she
 	r.hours, r.year_explicit, r.organiser, r.evidence, r.review, r.flags`
 
 // RecordsInRange returns the active records of year y whose staff number
-// is in (after, last], ordered by staff number, then file and row, so
-// that a caller walking the roster in batches reads each record once.
+// is in (after, last], in the order of the index: by staff number, and
+// within a person in no particular order (reconciliation does not depend
+// on it). A caller walking the roster in batches reads each record once.
 func RecordsInRange(ctx context.Context, q Queryer, y reconcile.Year, after, last string) ([]reconcile.Record, error) {
 	const query = `SELECT ` + recordSelectColumns + `
 		FROM records r JOIN files f ON f.id = r.file_id
-		WHERE r.active = 1 AND r.staff_no > ? AND r.staff_no <= ? AND r.year = ?
-		ORDER BY r.staff_no, r.file_id, r.row_no`
+		WHERE r.active = 1 AND r.staff_no > ? AND r.staff_no <= ? AND r.year = ?`
 	return selectRecords(ctx, q, query, after, last, int(y))
 }
 
@@ -151,8 +151,7 @@ func RecordsInRange(ctx context.Context, q Queryer, y reconcile.Year, after, las
 func RecordsAfter(ctx context.Context, q Queryer, y reconcile.Year, after string) ([]reconcile.Record, error) {
 	const query = `SELECT ` + recordSelectColumns + `
 		FROM records r JOIN files f ON f.id = r.file_id
-		WHERE r.active = 1 AND r.staff_no > ? AND r.year = ?
-		ORDER BY r.staff_no, r.file_id, r.row_no`
+		WHERE r.active = 1 AND r.staff_no > ? AND r.year = ?`
 	return selectRecords(ctx, q, query, after, int(y))
 }
 
