@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -26,6 +27,18 @@ func yearFlag(s string, def reconcile.Year) (reconcile.Year, error) {
 		return 0, usageError{fmt.Errorf("--year: %w", err)}
 	}
 	return y, nil
+}
+
+// storeForYear opens the store and reads --year for the commands that
+// list a year's results; without --year they list the report year (the
+// due year between 1 July and 15 September, else the year in progress).
+func (a *app) storeForYear(ctx context.Context, year string) (*store.Store, reconcile.Year, error) {
+	y, err := yearFlag(year, jobs.ReportYear(a.today))
+	if err != nil {
+		return nil, 0, err
+	}
+	s, err := a.openStore(ctx)
+	return s, y, err
 }
 
 // reconciler builds the reconcile job over the open store.
@@ -95,11 +108,7 @@ progress.`,
 			if err := checkFormat(format); err != nil {
 				return err
 			}
-			y, err := yearFlag(year, jobs.ReportYear(a.today))
-			if err != nil {
-				return err
-			}
-			s, err := a.openStore(cmd.Context())
+			s, y, err := a.storeForYear(cmd.Context(), year)
 			if err != nil {
 				return err
 			}
@@ -139,11 +148,7 @@ give it, any reviewer's decision, and the files and rows it came from.`,
 			if err := checkFormat(format, "table", "json"); err != nil {
 				return err
 			}
-			y, err := yearFlag(year, jobs.ReportYear(a.today))
-			if err != nil {
-				return err
-			}
-			s, err := a.openStore(cmd.Context())
+			s, y, err := a.storeForYear(cmd.Context(), year)
 			if err != nil {
 				return err
 			}
@@ -237,11 +242,7 @@ func (a *app) discrepanciesCommand() *cobra.Command {
 			default:
 				return usageError{fmt.Errorf("--status %q: not one of open, resolved, all", status)}
 			}
-			y, err := yearFlag(year, jobs.ReportYear(a.today))
-			if err != nil {
-				return err
-			}
-			s, err := a.openStore(cmd.Context())
+			s, y, err := a.storeForYear(cmd.Context(), year)
 			if err != nil {
 				return err
 			}

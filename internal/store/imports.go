@@ -429,17 +429,7 @@ func (b *batcher) close() {
 // RosterInForce returns the roster and the units in force: the rows of
 // the latest roster and units files, ordered by staff number and code.
 func (s *Store) RosterInForce(ctx context.Context) ([]reconcile.Staff, []reconcile.Unit, error) {
-	var staff []struct {
-		No       string         `db:"staff_no"`
-		Name     string         `db:"name"`
-		UnitCode string         `db:"unit_code"`
-		Email    string         `db:"email"`
-		Teacher  bool           `db:"teacher"`
-		Series   string         `db:"series"`
-		Birth    reconcile.Date `db:"birth_date"`
-		Hired    reconcile.Date `db:"hire_date"`
-		Left     reconcile.Date `db:"leave_date"`
-	}
+	var staff []staffRow
 	err := s.DB.SelectContext(ctx, &staff, `SELECT staff_no, name, unit_code, email, teacher,
 		series, birth_date, hire_date, leave_date FROM staff WHERE active = 1 ORDER BY staff_no, id`)
 	if err != nil {
@@ -447,8 +437,7 @@ func (s *Store) RosterInForce(ctx context.Context) ([]reconcile.Staff, []reconci
 	}
 	people := make([]reconcile.Staff, len(staff))
 	for i, r := range staff {
-		people[i] = reconcile.Staff{No: r.No, Name: r.Name, UnitCode: r.UnitCode, Email: r.Email,
-			Teacher: r.Teacher, Series: r.Series, Birth: r.Birth, Hired: r.Hired, Left: r.Left}
+		people[i] = r.staff()
 	}
 	var units []reconcile.Unit
 	err = s.DB.SelectContext(ctx, &units, `SELECT code, name FROM units WHERE active = 1 ORDER BY code`)
