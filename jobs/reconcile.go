@@ -49,8 +49,8 @@ func (rc *Reconciler) Run(ctx context.Context, r Run) (Counts, error) {
 // unchanged data a second run writes nothing.
 //
 // The roster is walked a batch at a time; while the workers compute one
-// batch, the next is read, since the transaction's connection is free
-// then.
+// batch, the next is read and the previous one saved, since the
+// transaction's connection is free then.
 func (rc *Reconciler) Year(ctx context.Context, y reconcile.Year, today reconcile.Date) (Counts, error) {
 	started := time.Now()
 	c := Counts{}
@@ -60,36 +60,43 @@ func (rc *Reconciler) Year(ctx context.Context, y reconcile.Year, today reconcil
 		if err != nil {
 			return err
 		}
+		// A pipeline of three batches: while the workers compute one, this
+		// goroutine, which alone uses the transaction, saves the one
+		// before and loads the one after.
 		cur, err := rc.load(ctx, tx, y, "")
 		if err != nil {
 			return err
 		}
-		for {
+		var prev *batch
+		var prevOuts []computed
+		for cur != nil {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 			done := make(chan []computed, 1)
 			go func(b *batch) { done <- rc.compute(b, res, y, today) }(cur)
 			var next *batch
-			var loadErr error
+			var dbErr error
 			if !cur.tail() {
-				next, loadErr = rc.load(ctx, tx, y, cur.rng.Last)
+				next, dbErr = rc.load(ctx, tx, y, cur.rng.Last)
+			}
+			if dbErr == nil && prev != nil {
+				var sc store.SaveCounts
+				sc, dbErr = rc.save(ctx, tx, y, prev, prevOuts, today, c)
+				saved.Add(sc)
 			}
 			outs := <-done
-			if loadErr != nil {
-				return loadErr
+			if dbErr != nil {
+				return dbErr
 			}
-			sc, err := rc.save(ctx, tx, y, cur, outs, today, c)
-			saved.Add(sc)
-			if err != nil || cur.tail() {
-				if err != nil {
-					return err
-				}
-				break
-			}
-			cur = next
+			prev, prevOuts, cur = cur, outs, next
 		}
-		sc, err := rc.sharedEvidence(ctx, tx, y, today)
+		sc, err := rc.save(ctx, tx, y, prev, prevOuts, today, c)
+		saved.Add(sc)
+		if err != nil {
+			return err
+		}
+		sc, err = rc.sharedEvidence(ctx, tx, y, today)
 		saved.Add(sc)
 		return err
 	})
