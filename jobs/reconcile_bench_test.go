@@ -109,12 +109,27 @@ func seedUniversity(b testing.TB, s *store.Store, n, perPerson int) {
 		}
 		staff := make([][]any, 0, n)
 		for i := range n {
-			staff = append(staff, []any{1, fmt.Sprintf("%08d", 20000000+i), fmt.Sprintf("员工%d", i),
-				fmt.Sprintf("U%02d", i%60), i%3 != 0, "教师"})
+			no := fmt.Sprintf("%08d", 20000000+i)
+			staff = append(staff, []any{1, no, fmt.Sprintf("员工%d", i),
+				fmt.Sprintf("U%02d", i%60), i%3 != 0, "教师", "t" + no + "@example.edu.cn"})
 		}
 		if err := store.InsertRows(ctx, tx, s.Dialect,
-			"INSERT INTO staff (file_id, staff_no, name, unit_code, teacher, series) VALUES ",
-			"(?, ?, ?, ?, ?, ?)", staff); err != nil {
+			"INSERT INTO staff (file_id, staff_no, name, unit_code, teacher, series, email) VALUES ",
+			"(?, ?, ?, ?, ?, ?, ?)", staff); err != nil {
+			return err
+		}
+		var units, heads [][]any
+		for u := range 60 {
+			code := fmt.Sprintf("U%02d", u)
+			units = append(units, []any{1, code, "学院" + code})
+			heads = append(heads, []any{1, code, "负责人" + code, "head" + code + "@example.edu.cn"})
+		}
+		if err := store.InsertRows(ctx, tx, s.Dialect, "INSERT INTO units (file_id, code, name) VALUES ",
+			"(?, ?, ?)", units); err != nil {
+			return err
+		}
+		if err := store.InsertRows(ctx, tx, s.Dialect,
+			"INSERT INTO unit_heads (file_id, unit_code, name, email) VALUES ", "(?, ?, ?, ?)", heads); err != nil {
 			return err
 		}
 		batch := make([][]any, 0, 10_000)
