@@ -137,12 +137,23 @@ func (s *Scheduler) stop(c *cron.Cron, cancelJobs context.CancelFunc) error {
 // the job is still running from an earlier tick; then the jobs that
 // follow it.
 func (s *Scheduler) fire(name string, at time.Time) {
+	s.fireTick(name, at, false)
+}
+
+// fireTick is fire; with wait, it waits for an earlier run of the job to
+// finish instead of skipping the tick. A catch-up waits: its period
+// (a past reminder date) may differ from the period of the tick that
+// holds the job, so skipping it would lose the period until the next
+// start.
+func (s *Scheduler) fireTick(name string, at time.Time, wait bool) {
 	if !s.enter() {
 		return
 	}
 	defer s.wg.Done()
 	mu := s.busy[name]
-	if !mu.TryLock() {
+	if wait {
+		mu.Lock()
+	} else if !mu.TryLock() {
 		s.Log.Warn("tick skipped: job still running", "job", name,
 			"scheduled", at.Format(time.RFC3339))
 		return
@@ -232,7 +243,7 @@ func (s *Scheduler) catchUp(scheds map[string]Schedule) {
 	for _, m := range s.missed(scheds, now) {
 		s.Log.Info("catching up a missed run", "job", m.Job,
 			"scheduled", m.At.Format(time.RFC3339))
-		s.fire(m.Job, m.At)
+		s.fireTick(m.Job, m.At, true)
 	}
 }
 
