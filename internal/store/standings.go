@@ -79,11 +79,10 @@ func StaffByNo(ctx context.Context, q Queryer, no string) (p reconcile.Staff, fo
 	return r.staff(), true, nil
 }
 
-// recordRow is a row of the records table joined with its file's name.
+// recordRow is a row of the records table.
 type recordRow struct {
 	ID        int64           `db:"id"`
 	FileID    int64           `db:"file_id"`
-	File      string          `db:"file_name"`
 	Kind      string          `db:"kind"`
 	Sheet     string          `db:"sheet"`
 	Row       int             `db:"row_no"`
@@ -113,7 +112,7 @@ type recordRow struct {
 func (r recordRow) record() reconcile.Record {
 	rec := reconcile.Record{
 		ID: r.ID, FileID: r.FileID,
-		Source:  reconcile.SourceRef{Kind: reconcile.SourceKind(r.Kind), File: r.File, Sheet: r.Sheet, Row: r.Row},
+		Source:  reconcile.SourceRef{Kind: reconcile.SourceKind(r.Kind), Sheet: r.Sheet, Row: r.Row},
 		StaffNo: r.StaffNo, Name: r.Name, UnitCode: r.UnitCode,
 		EventCode: r.EventCode, Title: r.Title, Type: r.Type, TypeRaw: r.TypeRaw,
 		Category: reconcile.Category(r.Category), Role: reconcile.Role(r.Role),
@@ -130,7 +129,11 @@ func (r recordRow) record() reconcile.Record {
 	return rec
 }
 
-const recordSelectColumns = `r.id, r.file_id, f.name AS file_name, r.kind, r.sheet, r.row_no,
+// recordSelectColumns are the columns selectRecords scans. The file's
+// name is looked up apart (fileNames): joining files in the query lets
+// MySQL drive the join from files, through the file_id index, and read a
+// whole file's rows for every batch.
+const recordSelectColumns = `r.id, r.file_id, r.kind, r.sheet, r.row_no,
 	r.staff_no, r.name, r.unit_code, r.event_code, r.title, r.type_no, r.type_raw,
 	r.category, r.role, r.start_date, r.end_date, r.days, r.cnt, r.level, r.share,
 	r.hours, r.year_explicit, r.organiser, r.evidence, r.review, r.flags`
@@ -141,7 +144,7 @@ const recordSelectColumns = `r.id, r.file_id, f.name AS file_name, r.kind, r.she
 // on it). A caller walking the roster in batches reads each record once.
 func RecordsInRange(ctx context.Context, q Queryer, y reconcile.Year, after, last string) ([]reconcile.Record, error) {
 	const query = `SELECT ` + recordSelectColumns + `
-		FROM records r JOIN files f ON f.id = r.file_id
+		FROM records r
 		WHERE r.active = 1 AND r.staff_no > ? AND r.staff_no <= ? AND r.year = ?`
 	return selectRecords(ctx, q, query, after, last, int(y))
 }
@@ -150,7 +153,7 @@ func RecordsInRange(ctx context.Context, q Queryer, y reconcile.Year, after, las
 // sorts after `after`; with RecordsInRange it covers every staff number.
 func RecordsAfter(ctx context.Context, q Queryer, y reconcile.Year, after string) ([]reconcile.Record, error) {
 	const query = `SELECT ` + recordSelectColumns + `
-		FROM records r JOIN files f ON f.id = r.file_id
+		FROM records r
 		WHERE r.active = 1 AND r.staff_no > ? AND r.year = ?`
 	return selectRecords(ctx, q, query, after, int(y))
 }
@@ -159,7 +162,7 @@ func RecordsAfter(ctx context.Context, q Queryer, y reconcile.Year, after string
 // evidence value is cited by more than one person.
 func RecordsSharingEvidence(ctx context.Context, q Queryer, y reconcile.Year) ([]reconcile.Record, error) {
 	const query = `SELECT ` + recordSelectColumns + `
-		FROM records r JOIN files f ON f.id = r.file_id
+		FROM records r
 		WHERE r.active = 1 AND r.year = ? AND r.evidence IN (
 			SELECT evidence FROM records
 			WHERE active = 1 AND year = ? AND evidence <> ''
@@ -178,17 +181,63 @@ func selectRecords(ctx context.Context, q Queryer, query string, args ...any) ([
 	var r recordRow
 	// Scan by position: reflection per row (StructScan) costs more than
 	// the rest of reading a record.
-	dest := []any{&r.ID, &r.FileID, &r.File, &r.Kind, &r.Sheet, &r.Row, &r.StaffNo, &r.Name,
+	dest := []any{&r.ID, &r.FileID, &r.Kind, &r.Sheet, &r.Row, &r.StaffNo, &r.Name,
 		&r.UnitCode, &r.EventCode, &r.Title, &r.Type, &r.TypeRaw, &r.Category, &r.Role,
 		&r.Start, &r.End, &r.Days, &r.Count, &r.Level, &r.Share, &r.Hours, &r.Year,
 		&r.Organiser, &r.Evidence, &r.Review, &r.Flags}
+	ids := map[int64]string{}
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("scan record: %w", err)
 		}
+		ids[r.FileID] = ""
 		out = append(out, r.record())
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("select records: %w", err)
+	}
+	rows.Close()
+	if err := fileNames(ctx, q, ids); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Source.File = ids[out[i].FileID]
+	}
+	return out, nil
+}
+
+// fileNames fills in the name of each file id in names.
+func fileNames(ctx context.Context, q Queryer, names map[int64]string) error {
+	ids := make([]int64, 0, len(names))
+	for id := range names {
+		ids = append(ids, id)
+	}
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		query, args, err := sqlx.In(`SELECT id, name FROM files WHERE id IN (?)`, ids[:n])
+		if err != nil {
+			return fmt.Errorf("select file names: %w", err)
+		}
+		rows, err := q.QueryxContext(ctx, query, args...)
+		if err != nil {
+			return fmt.Errorf("select file names: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			var name string
+			if err := rows.Scan(&id, &name); err != nil {
+				rows.Close()
+				return fmt.Errorf("scan file name: %w", err)
+			}
+			names[id] = name
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("select file names: %w", err)
+		}
+		ids = ids[n:]
+	}
+	return nil
 }
 
 // UnitTotalsInRange returns the active per-person unit totals of year y

@@ -105,7 +105,6 @@ CREATE TABLE records (
 CREATE INDEX records_person ON records (active, staff_no, year);
 CREATE INDEX records_file ON records (file_id);
 CREATE INDEX records_evidence ON records (active, evidence);
-CREATE INDEX records_year_unit ON records (active, year, unit_code);
 
 -- A unit's per-person summary rows (A/B/C totals), compared with standings.
 CREATE TABLE unit_totals (
