@@ -21,15 +21,19 @@ import (
 	"cehours/reconcile"
 )
 
+// benchStores are the stores benchmarked: SQLite always, MySQL when
+// CEHOURS_TEST_MYSQL_DSN is set.
+var benchStores = []struct {
+	name string
+	open func(testing.TB) *store.Store
+}{{"sqlite", storetest.SQLite}, {"mysql", storetest.MySQL}}
+
 // BenchmarkReconcileYear reconciles a university of 20,000 staff with 40
 // records each (800,000 records) and 4× that, from the store, reporting
 // records per second and the peak live heap. Each iteration starts from
 // empty results, so it measures a full first run.
 func BenchmarkReconcileYear(b *testing.B) {
-	for _, st := range []struct {
-		name string
-		open func(testing.TB) *store.Store
-	}{{"sqlite", storetest.SQLite}, {"mysql", storetest.MySQL}} {
+	for _, st := range benchStores {
 		for _, staff := range benchScales() {
 			b.Run(fmt.Sprintf("%s/staff=%d", st.name, staff), func(b *testing.B) {
 				s := st.open(b)

@@ -8,8 +8,6 @@ import (
 
 	"cehours/configs"
 	"cehours/internal/mail"
-	"cehours/internal/store"
-	"cehours/internal/store/storetest"
 	"cehours/jobs"
 	"cehours/reconcile"
 )
@@ -20,10 +18,7 @@ import (
 // short or with an open discrepancy. Each iteration starts from an empty
 // outbox; the messages are queued, not delivered.
 func BenchmarkReportJobs(b *testing.B) {
-	for _, st := range []struct {
-		name string
-		open func(testing.TB) *store.Store
-	}{{"sqlite", storetest.SQLite}, {"mysql", storetest.MySQL}} {
+	for _, st := range benchStores {
 		b.Run(st.name+"/staff=20000", func(b *testing.B) {
 			ctx := context.Background()
 			s := st.open(b)
