@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/jmoiron/sqlx"
 
@@ -55,9 +56,12 @@ const standingSelect = `SELECT staff_no, year, unit_code, name, status, if_confi
 // Standings returns the standings of year y in staff-number order, of one
 // unit when unit is not empty.
 func Standings(ctx context.Context, q Queryer, y reconcile.Year, unit string) ([]reconcile.Standing, error) {
-	query := standingSelect + ` WHERE year = ? AND (? = '' OR unit_code = ?) ORDER BY staff_no`
+	query, args := standingSelect+` WHERE year = ? ORDER BY staff_no`, []any{int(y)}
+	if unit != "" {
+		query, args = standingSelect+` WHERE year = ? AND unit_code = ? ORDER BY staff_no`, []any{int(y), unit}
+	}
 	var rows []standingRow
-	if err := sqlx.SelectContext(ctx, q, &rows, query, int(y), unit, unit); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("select standings: %w", err)
 	}
 	out := make([]reconcile.Standing, len(rows))
@@ -105,11 +109,33 @@ type DiscrepancyFilter struct {
 // Discrepancies returns the discrepancies the filter selects, with the
 // decision in force on each, ordered by unit, staff number, code and id.
 func Discrepancies(ctx context.Context, q Queryer, f DiscrepancyFilter) ([]reconcile.Discrepancy, error) {
-	const query = `SELECT id, code, severity, staff_no, unit_code, year, subject, message,
+	// Only the filters given become conditions, so that the indexes on
+	// (staff_no, year) and (year, unit_code, status) serve them; values
+	// still travel as parameters.
+	var conds []string
+	var args []any
+	for _, c := range []struct {
+		on   bool
+		cond string
+		arg  any
+	}{
+		{f.Year != 0, "year = ?", int(f.Year)},
+		{f.Unit != "", "unit_code = ?", f.Unit},
+		{f.StaffNo != "", "staff_no = ?", f.StaffNo},
+		{f.Status != "", "status = ?", f.Status},
+	} {
+		if c.on {
+			conds = append(conds, c.cond)
+			args = append(args, c.arg)
+		}
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = "WHERE " + strings.Join(conds, " AND ")
+	}
+	query := `SELECT id, code, severity, staff_no, unit_code, year, subject, message,
 		COALESCE(action, '') AS action, COALESCE(sources, '') AS sources, status, first_seen
-		FROM discrepancies
-		WHERE (? = 0 OR year = ?) AND (? = '' OR unit_code = ?)
-		  AND (? = '' OR staff_no = ?) AND (? = '' OR status = ?)
+		FROM discrepancies ` + where + `
 		ORDER BY unit_code, staff_no, code, id`
 	var rows []struct {
 		ID        string         `db:"id"`
@@ -125,9 +151,7 @@ func Discrepancies(ctx context.Context, q Queryer, f DiscrepancyFilter) ([]recon
 		Status    string         `db:"status"`
 		FirstSeen reconcile.Date `db:"first_seen"`
 	}
-	y := int(f.Year)
-	if err := sqlx.SelectContext(ctx, q, &rows, query, y, y, f.Unit, f.Unit,
-		f.StaffNo, f.StaffNo, f.Status, f.Status); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("select discrepancies: %w", err)
 	}
 	out := make([]reconcile.Discrepancy, len(rows))
