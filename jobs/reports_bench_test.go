@@ -2,6 +2,7 @@ package jobs_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"testing"
 	"time"
@@ -13,16 +14,17 @@ import (
 )
 
 // BenchmarkReportJobs builds and queues the reports of a university of
-// 20,000 staff in 60 units from the store, as the daemon does: the HR
+// 20,000 staff (or CEHOURS_BENCH_STAFF) in 60 units from the store, as the daemon does: the HR
 // digest, every unit's discrepancy workbook and a reminder to everyone
 // short or with an open discrepancy. Each iteration starts from an empty
 // outbox; the messages are queued, not delivered.
 func BenchmarkReportJobs(b *testing.B) {
 	for _, st := range benchStores {
-		b.Run(st.name+"/staff=20000", func(b *testing.B) {
+		staff := benchScales()[0]
+		b.Run(fmt.Sprintf("%s/staff=%d", st.name, staff), func(b *testing.B) {
 			ctx := context.Background()
 			s := st.open(b)
-			seedUniversity(b, s, 20_000, 40)
+			seedUniversity(b, s, staff, 40)
 			cfg := configs.Defaults()
 			cfg.Mail.From = "cehours@example.edu.cn"
 			cfg.Mail.HR = []string{"hr@example.edu.cn"}
