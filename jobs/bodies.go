@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
+	"sync"
 
 	"github.com/jmoiron/sqlx"
 
@@ -158,22 +160,41 @@ func (p *Pipeline) Reminders(ctx context.Context, r Run) (Counts, error) {
 	c := Counts{"people": 0, "queued": 0, "no_address": 0}
 	y := ReportYear(r.Today)
 	batch := &queueBatch{p: p, c: c}
+	var inputs []reports.Reminder
+	// build turns the pending inputs into messages on every core and
+	// queues them in input order.
+	build := func() error {
+		msgs, err := buildAll(inputs, reports.ReminderMessage)
+		if err != nil {
+			return err
+		}
+		for i, msg := range msgs {
+			if len(msg.To) == 0 {
+				p.Log.Debug("reminder not queued: no address", "staff_no", inputs[i].Staff.No)
+				c["no_address"]++
+				continue
+			}
+			if err := batch.add(ctx, msg); err != nil {
+				return err
+			}
+		}
+		inputs = inputs[:0]
+		return nil
+	}
 	err := reportdata.EachReminder(ctx, p.Store.DB, y, r.Today, "", func(in reports.Reminder) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		c["people"]++
-		msg, err := reports.ReminderMessage(in)
-		if err != nil {
-			return err
-		}
-		if len(msg.To) == 0 {
-			p.Log.Debug("reminder not queued: no address", "staff_no", in.Staff.No)
-			c["no_address"]++
+		inputs = append(inputs, in)
+		if len(inputs) < queueBatchSize {
 			return nil
 		}
-		return batch.add(ctx, msg)
+		return build()
 	})
+	if err == nil {
+		err = build()
+	}
 	if err == nil {
 		err = batch.flush(ctx)
 	}
@@ -181,6 +202,26 @@ func (p *Pipeline) Reminders(ctx context.Context, r Run) (Counts, error) {
 		return c, fmt.Errorf("reminders %s: %w", y, err)
 	}
 	return c, nil
+}
+
+// buildAll applies build to every input on GOMAXPROCS workers and returns
+// the results in input order, or the first error.
+func buildAll[In, Out any](inputs []In, build func(In) (Out, error)) ([]Out, error) {
+	out := make([]Out, len(inputs))
+	errs := make([]error, len(inputs))
+	workers := min(runtime.GOMAXPROCS(0), len(inputs))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(inputs); i += workers {
+				out[i], errs[i] = build(inputs[i])
+			}
+		}()
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // queueBatch queues messages many to a transaction: on MySQL a commit per
