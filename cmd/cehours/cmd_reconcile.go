@@ -291,16 +291,14 @@ hours; the newest decision on a discrepancy is the one in force.`,
 			if err != nil {
 				return err
 			}
-			ds, err := store.Discrepancies(ctx, s.DB, store.DiscrepancyFilter{})
+			ds, err := store.Discrepancies(ctx, s.DB, store.DiscrepancyFilter{ID: args[0]})
 			if err != nil {
 				return err
 			}
-			var year reconcile.Year
-			for _, d := range ds {
-				if d.ID == args[0] {
-					year = d.Year
-				}
+			if len(ds) == 0 {
+				return usageError{fmt.Errorf("resolve: no discrepancy %s", args[0])}
 			}
+			year := ds[0].Year
 			if err := store.Resolve(ctx, s.DB, args[0], accept, note, by, 0); err != nil {
 				if errors.Is(err, sql.ErrNoRows) {
 					return usageError{fmt.Errorf("resolve: no discrepancy %s", args[0])}

@@ -356,15 +356,29 @@ func EachReminder(ctx context.Context, q store.Queryer, y reconcile.Year, today 
 		if len(people) == 0 {
 			return nil
 		}
-		after = people[len(people)-1].No
+		// The batch's ledgers and open discrepancies in two queries, not
+		// two per person: round trips dominate on MySQL.
+		rng := store.Range{After: after, Last: people[len(people)-1].No}
+		after = rng.Last
+		ledgers, err := store.LedgersInRange(ctx, q, y, rng)
+		if err != nil {
+			return err
+		}
+		ds, err := store.Discrepancies(ctx, q, store.DiscrepancyFilter{Year: y, Range: &rng,
+			Status: reconcile.DiscrepancyOpen})
+		if err != nil {
+			return err
+		}
+		open := map[string][]reconcile.Discrepancy{}
+		for _, d := range ds {
+			open[d.StaffNo] = append(open[d.StaffNo], d)
+		}
 		for _, p := range people {
-			if unit != "" && p.UnitCode != unit {
+			led, found := ledgers[p.No]
+			if !found || (unit != "" && p.UnitCode != unit) {
 				continue
 			}
-			r, ok, err := ReminderInput(ctx, q, p, unitNames[p.UnitCode], y, today)
-			if err != nil {
-				return err
-			}
+			r, ok := reminderOf(p, unitNames[p.UnitCode], led.Standing, led.Ledger, open[p.No], today)
 			if !ok {
 				continue
 			}
@@ -388,15 +402,23 @@ func ReminderInput(ctx context.Context, q store.Queryer, p reconcile.Staff, unit
 	if err != nil {
 		return r, false, err
 	}
+	r, ok = reminderOf(p, unitName, st, lines, ds, today)
+	return r, ok, nil
+}
+
+// reminderOf builds the reminder of one person from their standing,
+// ledger and open discrepancies; ok is false when they need none.
+func reminderOf(p reconcile.Staff, unitName string, st reconcile.Standing, lines []reconcile.LedgerLine,
+	ds []reconcile.Discrepancy, today reconcile.Date) (r reports.Reminder, ok bool) {
 	if !reports.NeedsReminder(st, len(ds)) {
-		return r, false, nil
+		return r, false
 	}
 	r = reports.Reminder{Staff: p, UnitName: unitName, Standing: st, Today: today,
 		Discrepancies: ds}
 	for _, l := range lines {
 		r.Lines = append(r.Lines, reports.LineFromLedger(p.No, l))
 	}
-	return r, true, nil
+	return r, true
 }
 
 // FormInput gathers one person's statistics form of year y, with the

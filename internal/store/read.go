@@ -75,10 +75,7 @@ func Standings(ctx context.Context, q Queryer, y reconcile.Year, unit string) ([
 // is false when the year has not been reconciled for that person.
 func PersonLedger(ctx context.Context, q Queryer, staffNo string, y reconcile.Year) (
 	st reconcile.Standing, lines []reconcile.LedgerLine, found bool, err error) {
-	var row struct {
-		standingRow
-		Ledger sql.NullString `db:"ledger"`
-	}
+	var row ledgerRow
 	query := `SELECT staff_no, year, unit_code, name, status, if_confirmed, profile,
 		whole_year, hours_a, hours_b, hours_c, hours_total, pending_a, pending_b, pending_c,
 		pending_total, capped, missing_total, missing_a, missing_bc, ledger
@@ -90,17 +87,36 @@ func PersonLedger(ctx context.Context, q Queryer, staffNo string, y reconcile.Ye
 	if err != nil {
 		return st, nil, false, fmt.Errorf("select ledger of %s: %w", staffNo, err)
 	}
-	if row.Ledger.Valid && row.Ledger.String != "" {
-		if err := json.Unmarshal([]byte(row.Ledger.String), &lines); err != nil {
-			return st, nil, false, fmt.Errorf("decode ledger of %s: %w", staffNo, err)
-		}
+	lines, err = row.lines()
+	if err != nil {
+		return st, nil, false, err
 	}
 	return row.standing(), lines, true, nil
 }
 
+// ledgerRow is a standing with its stored ledger.
+type ledgerRow struct {
+	standingRow
+	Ledger sql.NullString `db:"ledger"`
+}
+
+// lines decodes the stored ledger; none when it is empty.
+func (r ledgerRow) lines() ([]reconcile.LedgerLine, error) {
+	if !r.Ledger.Valid || r.Ledger.String == "" {
+		return nil, nil
+	}
+	var lines []reconcile.LedgerLine
+	if err := json.Unmarshal([]byte(r.Ledger.String), &lines); err != nil {
+		return nil, fmt.Errorf("decode ledger of %s: %w", r.StaffNo, err)
+	}
+	return lines, nil
+}
+
 // DiscrepancyFilter selects discrepancies; zero fields select all.
 type DiscrepancyFilter struct {
+	ID      string
 	Year    reconcile.Year
+	Range   *Range // staff numbers in (After, Last]
 	Unit    string
 	StaffNo string
 	Status  string // open | resolved | "" for all
@@ -119,6 +135,7 @@ func Discrepancies(ctx context.Context, q Queryer, f DiscrepancyFilter) ([]recon
 		cond string
 		arg  any
 	}{
+		{f.ID != "", "id = ?", f.ID},
 		{f.Year != 0, "year = ?", int(f.Year)},
 		{f.Unit != "", "unit_code = ?", f.Unit},
 		{f.StaffNo != "", "staff_no = ?", f.StaffNo},
@@ -129,6 +146,10 @@ func Discrepancies(ctx context.Context, q Queryer, f DiscrepancyFilter) ([]recon
 			args = append(args, c.arg)
 		}
 	}
+	if f.Range != nil {
+		cond, a := f.Range.where("staff_no")
+		conds, args = append(conds, cond), append(args, a...)
+	}
 	where := ""
 	if len(conds) > 0 {
 		where = "WHERE " + strings.Join(conds, " AND ")
@@ -137,8 +158,11 @@ func Discrepancies(ctx context.Context, q Queryer, f DiscrepancyFilter) ([]recon
 	// the (year, unit_code, status) index satisfies would lead the planner
 	// to scan the whole year through it instead of the person's rows.
 	order := "ORDER BY unit_code, staff_no, code, id"
-	if f.StaffNo != "" {
+	switch {
+	case f.StaffNo != "":
 		order = "ORDER BY code, id"
+	case f.Range != nil:
+		order = "ORDER BY staff_no, code, id"
 	}
 	query := `SELECT id, code, severity, staff_no, unit_code, year, subject, message,
 		COALESCE(action, '') AS action, COALESCE(sources, '') AS sources, status, first_seen
@@ -177,6 +201,34 @@ func Discrepancies(ctx context.Context, q Queryer, f DiscrepancyFilter) ([]recon
 		return nil, err
 	}
 	return out, nil
+}
+
+// LedgersInRange returns the standings and ledgers of year y for the
+// staff numbers in rng, by staff number.
+func LedgersInRange(ctx context.Context, q Queryer, y reconcile.Year, rng Range) (map[string]PersonResult, error) {
+	cond, args := rng.where("staff_no")
+	query := `SELECT staff_no, year, unit_code, name, status, if_confirmed, profile,
+		whole_year, hours_a, hours_b, hours_c, hours_total, pending_a, pending_b, pending_c,
+		pending_total, capped, missing_total, missing_a, missing_bc, ledger
+		FROM standings WHERE year = ? AND ` + cond
+	rows, err := q.QueryxContext(ctx, query, append([]any{int(y)}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("select ledgers: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]PersonResult{}
+	for rows.Next() {
+		var row ledgerRow
+		if err := rows.StructScan(&row); err != nil {
+			return nil, fmt.Errorf("scan ledger: %w", err)
+		}
+		lines, err := row.lines()
+		if err != nil {
+			return nil, err
+		}
+		out[row.StaffNo] = PersonResult{Standing: row.standing(), Ledger: lines}
+	}
+	return out, rows.Err()
 }
 
 // attachDecisions fills in the decision in force on each discrepancy.
