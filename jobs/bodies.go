@@ -248,11 +248,17 @@ func (b *queueBatch) flush(ctx context.Context) error {
 	if len(b.msgs) == 0 {
 		return nil
 	}
+	// Rendering is the costly part of queueing: done on every core
+	// before the transaction.
+	prepared, err := buildAll(b.msgs, b.p.Outbox.Prepare)
+	if err != nil {
+		return err
+	}
 	queued := 0
-	err := b.p.Store.InTx(ctx, func(tx *sqlx.Tx) error {
+	err = b.p.Store.InTx(ctx, func(tx *sqlx.Tx) error {
 		queued = 0
-		for _, m := range b.msgs {
-			ok, err := b.p.Outbox.Queue(ctx, tx, m)
+		for _, m := range prepared {
+			ok, err := b.p.Outbox.QueuePrepared(ctx, tx, m)
 			if err != nil {
 				return err
 			}

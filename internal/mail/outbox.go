@@ -106,15 +106,42 @@ func (o *Outbox) Queue(ctx context.Context, db sqlx.ExtContext, msg Message) (bo
 }
 
 func (o *Outbox) queue(ctx context.Context, db sqlx.ExtContext, msg Message) (bool, error) {
+	p, err := o.Prepare(msg)
+	if err != nil {
+		return false, err
+	}
+	return o.QueuePrepared(ctx, db, p)
+}
+
+// Prepared is a message rendered for the outbox, ready to be queued.
+type Prepared struct {
+	msg  Message
+	body []byte
+	rcpt string
+	at   time.Time
+}
+
+// Prepare renders msg as Queue does, without touching the database. It
+// is safe for concurrent use, so that a caller can render many messages
+// at once and queue them in one transaction with QueuePrepared.
+func (o *Outbox) Prepare(msg Message) (Prepared, error) {
 	now := o.clock()
 	body, err := Render(msg, o.from, now)
 	if err != nil {
-		return false, fmt.Errorf("queue: %w", err)
+		return Prepared{}, fmt.Errorf("queue: %w", err)
 	}
 	rcpt, err := recipients(msg.To)
 	if err != nil {
-		return false, fmt.Errorf("queue %s: %w", msg.Key, err)
+		return Prepared{}, fmt.Errorf("queue %s: %w", msg.Key, err)
 	}
+	return Prepared{msg: msg, body: body, rcpt: rcpt, at: now}, nil
+}
+
+// QueuePrepared queues a prepared message in db (typically the caller's
+// transaction) and reports whether it was queued: false when its key was
+// there already.
+func (o *Outbox) QueuePrepared(ctx context.Context, db sqlx.ExtContext, p Prepared) (bool, error) {
+	msg, body, rcpt, now := p.msg, p.body, p.rcpt, p.at
 
 	// The message, unless its key is there already.
 	const q = `INSERT INTO outbox (idem_key, kind, recipient, subject, message_id, body,
