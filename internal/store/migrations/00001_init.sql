@@ -102,7 +102,7 @@ CREATE TABLE records (
     extra          TEXT,
     raw            TEXT
 ) {{TABLE}};
-CREATE INDEX records_person ON records (active, staff_no, year);
+CREATE INDEX records_person ON records (active, year, staff_no);
 CREATE INDEX records_file ON records (file_id);
 CREATE INDEX records_evidence ON records (active, evidence);
 
@@ -120,7 +120,7 @@ CREATE TABLE unit_totals (
     hours_b    BIGINT       NOT NULL DEFAULT 0,
     hours_c    BIGINT       NOT NULL DEFAULT 0
 ) {{TABLE}};
-CREATE INDEX unit_totals_person ON unit_totals (active, staff_no, year);
+CREATE INDEX unit_totals_person ON unit_totals (active, year, staff_no);
 
 -- Rows that could not be read, with where and why.
 CREATE TABLE rejects (
@@ -138,6 +138,10 @@ CREATE INDEX rejects_file ON rejects (file_id);
 
 -- The standing of each person and year, with the ledger that explains it
 -- (a JSON array of lines) and a digest of both to skip unchanged writes.
+-- Keys and indexes that serve per-person work lead with the year and then
+-- the staff number: reconciliation reads and writes a year in staff
+-- ranges, and an index led by the year alone would scan the whole year
+-- for every range.
 CREATE TABLE standings (
     staff_no      VARCHAR(32)  NOT NULL,
     year          INTEGER      NOT NULL,
@@ -162,7 +166,7 @@ CREATE TABLE standings (
     ledger        MEDIUMTEXT,
     digest        CHAR(64)     NOT NULL DEFAULT '',
     computed_at   DATETIME     NOT NULL,
-    PRIMARY KEY (staff_no, year)
+    PRIMARY KEY (year, staff_no)
 ) {{TABLE}};
 CREATE INDEX standings_year_unit ON standings (year, unit_code, status);
 
@@ -184,7 +188,7 @@ CREATE TABLE discrepancies (
     resolved_on  DATE
 ) {{TABLE}};
 CREATE INDEX discrepancies_year_unit ON discrepancies (year, unit_code, status);
-CREATE INDEX discrepancies_person ON discrepancies (staff_no, year);
+CREATE INDEX discrepancies_person ON discrepancies (year, staff_no);
 
 -- Reviewers' decisions; the newest decision on a discrepancy is in force.
 CREATE TABLE resolutions (
