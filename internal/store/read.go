@@ -49,9 +49,16 @@ func (r standingRow) standing() reconcile.Standing {
 	}
 }
 
-const standingSelect = `SELECT staff_no, year, unit_code, name, status, if_confirmed, profile,
+// standingColumnList is what standingRow scans; ledgerSelect adds the
+// stored ledger for ledgerRow.
+const standingColumnList = `staff_no, year, unit_code, name, status, if_confirmed, profile,
 	whole_year, hours_a, hours_b, hours_c, hours_total, pending_a, pending_b, pending_c,
-	pending_total, capped, missing_total, missing_a, missing_bc FROM standings`
+	pending_total, capped, missing_total, missing_a, missing_bc`
+
+const (
+	standingSelect = `SELECT ` + standingColumnList + ` FROM standings`
+	ledgerSelect   = `SELECT ` + standingColumnList + `, ledger FROM standings`
+)
 
 // Standings returns the standings of year y in staff-number order, of one
 // unit when unit is not empty.
@@ -76,10 +83,7 @@ func Standings(ctx context.Context, q Queryer, y reconcile.Year, unit string) ([
 func PersonLedger(ctx context.Context, q Queryer, staffNo string, y reconcile.Year) (
 	st reconcile.Standing, lines []reconcile.LedgerLine, found bool, err error) {
 	var row ledgerRow
-	query := `SELECT staff_no, year, unit_code, name, status, if_confirmed, profile,
-		whole_year, hours_a, hours_b, hours_c, hours_total, pending_a, pending_b, pending_c,
-		pending_total, capped, missing_total, missing_a, missing_bc, ledger
-		FROM standings WHERE staff_no = ? AND year = ?`
+	query := ledgerSelect + ` WHERE staff_no = ? AND year = ?`
 	err = sqlx.GetContext(ctx, q, &row, query, staffNo, int(y))
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil, false, nil
@@ -207,10 +211,7 @@ func Discrepancies(ctx context.Context, q Queryer, f DiscrepancyFilter) ([]recon
 // staff numbers in rng, by staff number.
 func LedgersInRange(ctx context.Context, q Queryer, y reconcile.Year, rng Range) (map[string]PersonResult, error) {
 	cond, args := rng.where("staff_no")
-	query := `SELECT staff_no, year, unit_code, name, status, if_confirmed, profile,
-		whole_year, hours_a, hours_b, hours_c, hours_total, pending_a, pending_b, pending_c,
-		pending_total, capped, missing_total, missing_a, missing_bc, ledger
-		FROM standings WHERE year = ? AND ` + cond
+	query := ledgerSelect + ` WHERE year = ? AND ` + cond
 	rows, err := q.QueryxContext(ctx, query, append([]any{int(y)}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("select ledgers: %w", err)
